@@ -1,0 +1,150 @@
+"""Test data builders: every test makes what it needs in a line or two."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from django.test import Client
+
+from wellgate import clock
+from wellgate.people.access import Viewer
+from wellgate.people.middleware import SESSION_ROLE
+from wellgate.people.models import (
+    Force,
+    LineManagement,
+    MentorAssignment,
+    Person,
+    Role,
+    RoleGrant,
+    Team,
+)
+from wellgate.people.queries import current_roles
+
+_seq = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def make_force(name: str | None = None) -> Force:
+    n = next(_seq)
+    return Force.objects.create(name=name or f"Test Force {n}", slug=f"test-force-{n}")
+
+
+def make_team(force: Force, name: str | None = None) -> Team:
+    return Team.objects.create(force=force, name=name or f"Team {next(_seq)}")
+
+
+def make_person(
+    force: Force,
+    role: str | None = Role.OFFICER,
+    team: Team | None = None,
+    name: str | None = None,
+    is_demo: bool = True,
+) -> Person:
+    n = next(_seq)
+    person = Person.objects.create_user(
+        email=f"person{n}@example.test",
+        password=PASSWORD,
+        full_name=name or f"Person {n}",
+        force=force,
+        is_demo=is_demo,
+    )
+    if role:
+        grant(person, role, team)
+    return person
+
+
+def grant(person: Person, role: str, team: Team | None = None) -> RoleGrant:
+    if role in (Role.OFFICER, Role.SUPERVISOR, Role.MENTOR) and team is None:
+        team = Team.objects.filter(force=person.force).first() or make_team(person.force)
+    return RoleGrant.objects.create(person=person, role=role, team=team, starts_at=clock.now())
+
+
+def supervise(officer: Person, supervisor: Person) -> LineManagement:
+    return LineManagement.objects.create(
+        officer=officer, supervisor=supervisor, starts_at=clock.now()
+    )
+
+
+def mentor(officer: Person, mentor_person: Person) -> MentorAssignment:
+    return MentorAssignment.objects.create(
+        officer=officer, mentor=mentor_person, starts_at=clock.now()
+    )
+
+
+def viewer(person: Person, role: str | None = None) -> Viewer:
+    roles = current_roles(person)
+    return Viewer(person=person, role=role or roles[0], roles=roles)
+
+
+def login(client: Client, person: Person, role: str | None = None) -> Client:
+    client.force_login(person)
+    if role:
+        session = client.session
+        session[SESSION_ROLE] = role
+        session.save()
+    return client
+
+
+@dataclass
+class World:
+    """One force with two teams and every role, plus a second force.
+
+    ``officer`` is supervised by ``supervisor`` and mentored by ``mentor``;
+    ``other_officer`` is in another team with another supervisor;
+    ``foreign_officer`` belongs to another force.
+    """
+
+    force: Force
+    team: Team
+    other_team: Team
+    officer: Person
+    supervisor: Person
+    mentor: Person
+    welfare_lead: Person
+    senior_leader: Person
+    administrator: Person
+    other_officer: Person
+    other_supervisor: Person
+    other_force: Force
+    foreign_officer: Person
+    foreign_welfare_lead: Person
+
+    def by_role(self, role: str) -> Person:
+        return getattr(self, role)
+
+
+def make_world() -> World:
+    force = make_force("Northshire Police")
+    team, other_team = make_team(force, "Alpha"), make_team(force, "Bravo")
+    officer = make_person(force, Role.OFFICER, team, "Olive Officer")
+    supervisor = make_person(force, Role.SUPERVISOR, team, "Sid Supervisor")
+    mentor_person = make_person(force, Role.MENTOR, team, "Mo Mentor")
+    welfare_lead = make_person(force, Role.WELFARE_LEAD, None, "Wyn Welfare")
+    senior_leader = make_person(force, Role.SENIOR_LEADER, None, "Sal Senior")
+    administrator = make_person(force, Role.ADMINISTRATOR, None, "Adi Admin")
+    other_officer = make_person(force, Role.OFFICER, other_team, "Otto Other")
+    other_supervisor = make_person(force, Role.SUPERVISOR, other_team, "Oona Sergeant")
+    supervise(officer, supervisor)
+    mentor(officer, mentor_person)
+    supervise(other_officer, other_supervisor)
+    other_force = make_force("Southshire Police")
+    foreign_team = make_team(other_force, "Charlie")
+    foreign_officer = make_person(other_force, Role.OFFICER, foreign_team, "Fen Foreign")
+    foreign_welfare_lead = make_person(other_force, Role.WELFARE_LEAD, None, "Fay Foreign")
+    return World(
+        force,
+        team,
+        other_team,
+        officer,
+        supervisor,
+        mentor_person,
+        welfare_lead,
+        senior_leader,
+        administrator,
+        other_officer,
+        other_supervisor,
+        other_force,
+        foreign_officer,
+        foreign_welfare_lead,
+    )

@@ -1,0 +1,3 @@
+from wellgate.cli import main
+
+main()

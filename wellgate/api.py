@@ -1,0 +1,182 @@
+"""The API at /api/v1/: bearer tokens with scopes, the same access decisions and services as the web."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from wellgate.errors import Refused
+from wellgate.people.access import (
+    ACTIONS,
+    PERSON_ACTIONS,
+    WELFARE_READS,
+    Viewer,
+    can,
+    person_or_404,
+)
+from wellgate.people.models import TokenScope
+from wellgate.people.services import access_log_record, token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Viewer | None:
+        api_token = token_authenticate(token)
+        if api_token is None:
+            return None
+        from wellgate.people.queries import current_roles
+
+        roles = current_roles(api_token.person)
+        if api_token.role not in roles:
+            return None
+        viewer = Viewer(person=api_token.person, role=api_token.role, roles=roles)
+        request.viewer = viewer  # type: ignore[attr-defined]
+        request.token_scope = api_token.scope  # type: ignore[attr-defined]
+        return viewer
+
+
+api = NinjaAPI(
+    title="Wellgate API",
+    version="1.0.0",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    description="Welfare records of image-grading teams. Metadata only; never any images.",
+    # Served by our own view below: the built-in docs page loads its assets from a CDN.
+    openapi_url=None,
+    docs_url=None,
+)
+
+
+def _error(request: HttpRequest, status: int, details: list[dict[str, Any]]) -> HttpResponse:
+    return api.create_response(request, {"detail": details}, status=status)
+
+
+@api.exception_handler(Refused)
+def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    return _error(request, exc.status, [d.as_dict() for d in exc.details()])
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = []
+    for e in exc.errors:
+        loc = [
+            str(p)
+            for p in e.get("loc", ())
+            if p not in ("body", "query", "path", "form", "payload")
+        ]
+        field = ".".join(loc) or None
+        msg = e.get("msg", "is not valid")
+        if e.get("type") == "json_invalid":
+            details.append(
+                {
+                    "code": "request.malformed_json",
+                    "message": "The request body is not valid JSON: send a JSON object.",
+                    "field": None,
+                }
+            )
+            continue
+        details.append(
+            {
+                "code": f"invalid.{e.get('type', 'value')}",
+                "message": f"{field or 'Request'}: {msg}.",
+                "field": field,
+            }
+        )
+    return _error(request, 422, details)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        [
+            {
+                "code": "not_found",
+                "message": "Not found, or you do not have access to it.",
+                "field": None,
+            }
+        ],
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request,
+        401,
+        [
+            {
+                "code": "auth.token",
+                "message": "Send a valid token: Authorization: Bearer <token>.",
+                "field": None,
+            }
+        ],
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(
+        request,
+        exc.status_code,
+        [{"code": f"http.{exc.status_code}", "message": exc.message, "field": None}],
+    )
+
+
+def api_viewer(request: HttpRequest) -> Viewer:
+    viewer = getattr(request, "viewer", None)
+    assert viewer is not None
+    return viewer
+
+
+def api_access(
+    action: str, *, subject: str | None = None, write: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decide access for an API operation before it runs (the route-by-role test reads this).
+
+    With ``subject``, the named path argument is a person id: 404 unless the viewer may do
+    ``action`` to that person, and the person is put on ``request.subject``.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action}")
+    if (action in PERSON_ACTIONS) != (subject is not None):
+        raise ValueError(f"{action}: person actions need subject=, force actions must not have one")
+
+    def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(func)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            viewer = api_viewer(request)
+            if write and getattr(request, "token_scope", None) != TokenScope.WRITE:
+                raise HttpError(
+                    403, "This token is read-only; create a token with the write scope."
+                )
+            if subject is not None:
+                person = person_or_404(viewer, action, int(kwargs[subject]))
+                if action in WELFARE_READS and request.method == "GET":
+                    access_log_record(viewer=viewer, subject=person, what=f"api {action}")
+                request.subject = person  # type: ignore[attr-defined]
+            elif not can(viewer, action, viewer.person.force):
+                raise HttpError(403, "Your role does not give access to this operation.")
+            return func(request, *args, **kwargs)
+
+        wrapped.access_action = action  # type: ignore[attr-defined]
+        wrapped.access_subject = subject  # type: ignore[attr-defined]
+        return wrapped
+
+    return deco
+
+
+def _register_routers() -> None:
+    from wellgate.people.api import router as people_router
+
+    api.add_router("", people_router)
+
+
+_register_routers()

@@ -1,0 +1,66 @@
+"""Project-wide request checks that need the policy: two-step verification and idle timeout."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from wellgate.people.models import MFA_ROLES
+from wellgate.policy.queries import current as current_policy
+
+LAST_SEEN = "wellgate_last_seen"
+# Pages a person who must set up two-step verification may still open.
+MFA_SETUP_PATHS = ("/accounts/", "/static/", "/healthz")
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a session left idle for longer than the force policy allows (default 30 min)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        viewer = getattr(request, "viewer", None)
+        if viewer is not None and not request.path.startswith("/api/"):
+            now = time.time()
+            last = request.session.get(LAST_SEEN)
+            limit = current_policy(viewer.force_id).idle_timeout_minutes * 60
+            if last is not None and now - float(last) > limit:
+                logout(request)
+                request.viewer = None  # type: ignore[attr-defined]
+                messages.info(request, "You were signed out after a period of inactivity.")
+                return redirect(f"/accounts/login/?next={request.path}")
+            request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class RequireMfaMiddleware:
+    """Supervisors, welfare leads, senior leaders and administrators must use two-step
+    verification; until they set it up, they see only the set-up pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        viewer = getattr(request, "viewer", None)
+        if (
+            viewer is not None
+            and not viewer.person.is_demo
+            and MFA_ROLES.intersection(viewer.roles)
+            and not request.path.startswith(MFA_SETUP_PATHS)
+            and not request.path.startswith("/api/")
+            and not Authenticator.objects.filter(
+                user=viewer.person, type=Authenticator.Type.TOTP
+            ).exists()
+        ):
+            messages.warning(
+                request, "Your role needs two-step verification. Set it up to continue."
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

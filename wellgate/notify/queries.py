@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from wellgate.notify.models import Notification
+from wellgate.people.models import Person
+
+
+def inbox(person: Person) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=person)
+
+
+def unread_count(person: Person) -> int:
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

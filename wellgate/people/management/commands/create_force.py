@@ -1,0 +1,31 @@
+"""``wellgate create_force NAME ADMIN_EMAIL ADMIN_NAME``: start a new force in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from wellgate.people.services import PeopleRefused, force_create
+
+
+class Command(BaseCommand):
+    help = "Create a force and its first administrator (prints a one-time password)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name")
+        parser.add_argument("admin_email")
+        parser.add_argument("admin_name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            force, admin, password = force_create(
+                name=options["name"],
+                admin_email=options["admin_email"],
+                admin_name=options["admin_name"],
+                by=None,
+            )
+        except PeopleRefused as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"Force {force.name} ({force.slug}) created.")
+        self.stdout.write(f"Administrator {admin.email}, one-time password: {password}")

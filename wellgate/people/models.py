@@ -1,0 +1,212 @@
+"""Forces, teams, people, roles, line management, mentoring, API tokens and the access log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Officer"
+    SUPERVISOR = "supervisor", "Supervisor"
+    MENTOR = "mentor", "Mentor"
+    WELFARE_LEAD = "welfare_lead", "Welfare lead"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles that must use two-step verification (they read or manage other people's records).
+MFA_ROLES = frozenset({Role.SUPERVISOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER, Role.ADMINISTRATOR})
+# Roles granted to a team rather than the whole force.
+TEAM_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.MENTOR})
+
+
+class Force(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=("force", "name"), name="team_name_unique_in_force")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(BaseUserManager["Person"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> Person:
+        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+
+class Person(AbstractBaseUser):
+    """A user of Wellgate. Belongs to exactly one force; nothing crosses forces."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="people")
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    # Demo accounts skip two-step verification so the demo can be explored at once.
+    is_demo = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[PersonManager] = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        ordering = ("full_name",)
+        indexes = [models.Index(fields=("force", "full_name"))]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0]
+
+
+class CurrentQuerySet(models.QuerySet[Any]):
+    def current(self, at: Any = None) -> CurrentQuerySet:
+        from wellgate import clock
+
+        at = at or clock.now()
+        return self.filter(Q(starts_at__lte=at), Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+
+
+class RoleGrant(models.Model):
+    """A role held by a person, for one team or for the whole force, over a period."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="role_grants"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = CurrentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("starts_at",)
+        indexes = [models.Index(fields=("person", "role", "ends_at"))]
+
+
+class LineManagement(models.Model):
+    """Who supervises whom; one current supervisor at a time, history kept."""
+
+    officer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="supervised_by")
+    supervisor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="supervises")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = CurrentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("starts_at",)
+        indexes = [
+            models.Index(fields=("supervisor", "ends_at")),
+            models.Index(fields=("officer", "ends_at")),
+        ]
+
+
+class MentorAssignment(models.Model):
+    """An accredited image-grading trainer who sits with a new joiner."""
+
+    officer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentored_by")
+    mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentees")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = CurrentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("starts_at",)
+        indexes = [
+            models.Index(fields=("mentor", "ends_at")),
+            models.Index(fields=("officer", "ends_at")),
+        ]
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AccessLogEntry(models.Model):
+    """One read of somebody else's welfare record. Written once, never changed."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    viewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="accesses_made")
+    viewer_role = models.CharField(max_length=20, choices=Role.choices)
+    subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="accesses_received")
+    what = models.CharField(max_length=60)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=("subject", "-at")), models.Index(fields=("force", "-at"))]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Access log entries cannot be deleted.")
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a hash is stored; the secret is shown once."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices)
+    # The role the token acts in: a token never holds more than one role's access.
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_service = models.BooleanField(default=False)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)

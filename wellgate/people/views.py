@@ -1,0 +1,310 @@
+"""People pages: role homes, role switch, person record, access log, tokens, administration."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from wellgate.people import queries
+from wellgate.people import services as people
+from wellgate.people.forms import (
+    ForceForm,
+    PersonChoiceForm,
+    PersonCreateForm,
+    PersonEditForm,
+    RoleGrantForm,
+    TeamForm,
+    TokenForm,
+)
+from wellgate.people.middleware import SESSION_ROLE
+from wellgate.people.models import ApiToken, Force, Person, Role, RoleGrant, Team
+from wellgate.people.web import access, public, viewer_of
+from wellgate.policy.queries import current as current_policy
+from wellgate.web import add_refusal, paginate
+
+
+@public
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@public
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    """The API description: public, like any published interface (it holds no data)."""
+    from wellgate.api import api
+
+    return JsonResponse(api.get_openapi_schema())
+
+
+@access("home.view")
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own page."""
+    viewer = viewer_of(request)
+    ctx: dict[str, object] = {}
+    if viewer.role == Role.OFFICER:
+        ctx["supervisor"] = queries.current_supervisor(viewer.person)
+        ctx["mentor"] = queries.current_mentor(viewer.person)
+        ctx["team"] = queries.team_of(viewer.person)
+    elif viewer.role == Role.SUPERVISOR:
+        ctx["page"] = paginate(request, queries.reports_of(viewer.person).order_by("full_name"))
+    elif viewer.role == Role.MENTOR:
+        ctx["page"] = paginate(request, queries.mentees_of(viewer.person).order_by("full_name"))
+    elif viewer.role == Role.WELFARE_LEAD:
+        search = request.GET.get("q", "").strip()
+        officers = queries.officers_of_force(viewer.force_id)
+        if search:
+            officers = officers.filter(full_name__icontains=search)
+        ctx["page"] = paginate(request, officers.order_by("full_name"))
+        ctx["q"] = search
+    elif viewer.role == Role.SENIOR_LEADER:
+        k = current_policy(viewer.force_id).k_anonymity
+        rows = (
+            RoleGrant.objects.current()
+            .filter(role=Role.OFFICER, team__force_id=viewer.force_id, person__is_active=True)
+            .values("team__name")
+            .annotate(n=Count("person", distinct=True))
+            .order_by("team__name")
+        )
+        ctx["k"] = k
+        ctx["team_sizes"] = [
+            {"team": r["team__name"], "n": r["n"] if r["n"] >= k else None} for r in rows
+        ]
+    elif viewer.role == Role.ADMINISTRATOR:
+        ctx["people_count"] = Person.objects.filter(force_id=viewer.force_id).count()
+        ctx["teams"] = Team.objects.filter(force_id=viewer.force_id).annotate(
+            members=Count("role_grants__person", distinct=True)
+        )
+    return render(request, f"people/home_{viewer.role}.html", ctx)
+
+
+@require_POST
+@access("home.view")
+def role_switch(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    role = request.POST.get("role", "")
+    if role not in viewer.roles:
+        messages.error(request, "You do not hold that role.")
+    else:
+        request.session[SESSION_ROLE] = role
+        messages.success(request, f"You are now working as {Role(role).label.lower()}.")
+    return redirect("home")
+
+
+@access("person.view", subject="person_id")
+def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "team": queries.team_of(person),
+            "roles": queries.current_roles(person),
+            "supervisor": queries.current_supervisor(person),
+            "mentor": queries.current_mentor(person),
+            "supervisors": queries.supervisor_history(person),
+        },
+    )
+
+
+@access("accesslog.view", subject="person_id", log="access log")
+def access_log(request: HttpRequest, person: Person) -> HttpResponse:
+    """Who has looked at this person's record."""
+    page = paginate(request, queries.access_log_for(person), per_page=50)
+    return render(request, "people/access_log.html", {"person": person, "page": page})
+
+
+@access("accesslog.force")
+def force_access_log(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    page = paginate(request, queries.access_log_for_force(viewer.force_id), per_page=50)
+    return render(request, "people/force_access_log.html", {"page": page})
+
+
+@access("tokens.manage")
+def tokens(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    secret = None
+    form = TokenForm(request.POST or None, roles=viewer.roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, secret = people.token_create(
+                person=viewer.person,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                role=form.cleaned_data["role"],
+            )
+            form = TokenForm(roles=viewer.roles)
+        except people.PeopleRefused as exc:
+            add_refusal(form, exc.field, exc.message)
+    return render(
+        request,
+        "people/tokens.html",
+        {"form": form, "secret": secret, "tokens": queries.tokens_of(viewer.person)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@access("tokens.manage")
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    token = get_object_or_404(ApiToken, pk=token_id, person=viewer.person)
+    people.token_revoke(by=viewer, token=token)
+    messages.success(request, f"Token “{token.name}” revoked. It no longer works.")
+    return redirect("tokens")
+
+
+# Administration --------------------------------------------------------------------------
+
+
+@access("people.manage")
+def manage_people(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    q = request.GET.get("q", "").strip()
+    page = paginate(request, queries.people_of_force(viewer.force_id, q))
+    return render(request, "people/manage_people.html", {"page": page, "q": q})
+
+
+@access("people.manage")
+def manage_person_new(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = PersonCreateForm(request.POST or None, force_id=viewer.force_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = people.person_create(by=viewer, **form.cleaned_data)
+        except people.PeopleRefused as exc:
+            add_refusal(form, exc.field, exc.message)
+        else:
+            return render(request, "people/person_created.html", {"created": created})
+    return render(
+        request, "people/manage_person_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@access("person.manage", subject="person_id")
+def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
+    viewer = viewer_of(request)
+    force_people = Person.objects.filter(force_id=viewer.force_id, is_active=True).exclude(
+        pk=person.pk
+    )
+    supervisors = force_people.filter(
+        pk__in=RoleGrant.objects.current().filter(role=Role.SUPERVISOR).values("person_id")
+    )
+    mentors = force_people.filter(
+        pk__in=RoleGrant.objects.current().filter(role=Role.MENTOR).values("person_id")
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    edit = PersonEditForm(
+        request.POST if action == "edit" else None,
+        initial={
+            "full_name": person.full_name,
+            "email": person.email,
+            "is_active": person.is_active,
+        },
+    )
+    grant = RoleGrantForm(request.POST if action == "grant" else None, force_id=viewer.force_id)
+    sup = PersonChoiceForm(
+        request.POST if action == "supervisor" else None,
+        queryset=supervisors,
+        label="Supervisor",
+        prefix="sup",
+        initial={"person": queries.current_supervisor(person)},
+    )
+    men = PersonChoiceForm(
+        request.POST if action == "mentor" else None,
+        queryset=mentors,
+        label="Mentor",
+        prefix="men",
+        initial={"person": queries.current_mentor(person)},
+    )
+    form = {"edit": edit, "grant": grant, "supervisor": sup, "mentor": men}.get(action or "")
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "edit":
+                people.person_update(by=viewer, person=person, **data)
+            elif action == "grant":
+                people.role_grant(by=viewer, person=person, role=data["role"], team=data["team"])
+            elif action == "supervisor":
+                people.supervisor_set(by=viewer, officer=person, supervisor=data["person"])
+            elif action == "mentor":
+                people.mentor_set(by=viewer, officer=person, mentor=data["person"])
+        except people.PeopleRefused as exc:
+            add_refusal(form, exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("manage_person", person_id=person.pk)
+    elif action == "end_role":
+        grant_obj = get_object_or_404(
+            RoleGrant, pk=request.POST.get("grant", 0) or 0, person=person
+        )
+        try:
+            people.role_end(by=viewer, grant=grant_obj)
+            messages.success(request, "Role ended. It stays in the history.")
+            return redirect("manage_person", person_id=person.pk)
+        except people.PeopleRefused as exc:
+            messages.error(request, exc.message)
+    grants = RoleGrant.objects.filter(person=person).select_related("team").order_by("-starts_at")
+    has_errors = any(f.errors for f in (edit, grant, sup, men))
+    return render(
+        request,
+        "people/manage_person.html",
+        {
+            "person": person,
+            "edit": edit,
+            "grant_form": grant,
+            "sup_form": sup,
+            "men_form": men,
+            "grants": grants,
+            "supervisors": queries.supervisor_history(person),
+        },
+        status=400 if has_errors else 200,
+    )
+
+
+@access("people.manage")
+def manage_teams(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = people.team_create(by=viewer, name=form.cleaned_data["name"])
+            messages.success(request, f"Team “{team.name}” created.")
+            return redirect("manage_teams")
+        except people.PeopleRefused as exc:
+            add_refusal(form, exc.field, exc.message)
+    teams = (
+        Team.objects.filter(force_id=viewer.force_id)
+        .annotate(members=Count("role_grants__person", distinct=True))
+        .order_by("name")
+    )
+    return render(
+        request,
+        "people/manage_teams.html",
+        {"form": form, "page": paginate(request, teams)},
+        status=400 if form.errors else 200,
+    )
+
+
+@access("forces.manage")
+def manage_forces(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = ForceForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            force, admin, password = people.force_create(by=viewer, **form.cleaned_data)
+            created = {"force": force, "admin": admin, "password": password}
+            form = ForceForm()
+        except people.PeopleRefused as exc:
+            add_refusal(form, exc.field, exc.message)
+    forces = Force.objects.annotate(people_count=Count("people")).order_by("name")
+    return render(
+        request,
+        "people/manage_forces.html",
+        {"form": form, "page": paginate(request, forces), "created": created},
+        status=400 if form.errors else 200,
+    )

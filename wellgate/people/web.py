@@ -1,0 +1,73 @@
+"""Access decisions for views: every view carries one (the route-by-role test checks it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from wellgate.people.access import (
+    ACTIONS,
+    PERSON_ACTIONS,
+    WELFARE_READS,
+    Viewer,
+    can,
+    person_or_404,
+)
+from wellgate.people.services import access_log_record
+
+View = Callable[..., HttpResponse]
+
+
+def viewer_of(request: HttpRequest) -> Viewer:
+    viewer = getattr(request, "viewer", None)
+    assert viewer is not None, "access() guarantees a viewer"
+    return viewer
+
+
+def access(
+    action: str, *, subject: str | None = None, log: str | None = None
+) -> Callable[[View], View]:
+    """Decide access before the view runs.
+
+    ``subject`` names the URL argument holding a person id: the view then receives the person
+    (404 when the viewer may not see them). Reads of another person's welfare record are
+    written to the access log as ``log`` (default: the action).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action}")
+    if (action in PERSON_ACTIONS) != (subject is not None):
+        raise ValueError(f"{action}: person actions need subject=, force actions must not have one")
+
+    def deco(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            viewer = getattr(request, "viewer", None)
+            if viewer is None:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if subject is not None:
+                person = person_or_404(viewer, action, int(kwargs.pop(subject)))
+                if action in WELFARE_READS and request.method in ("GET", "HEAD"):
+                    access_log_record(viewer=viewer, subject=person, what=log or action)
+                return view(request, person, *args, **kwargs)
+            if not can(viewer, action, viewer.person.force):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        wrapped.access_action = action  # type: ignore[attr-defined]
+        wrapped.access_subject = subject  # type: ignore[attr-defined]
+        return wrapped
+
+    return deco
+
+
+def public(view: View) -> View:
+    """A page anyone may open, signed in or not (health check, error pages)."""
+    view.access_action = "public"  # type: ignore[attr-defined]
+    view.access_subject = None  # type: ignore[attr-defined]
+    return view
