@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -11,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from wellgate import clock
 from wellgate.people.models import MFA_ROLES
 from wellgate.policy.queries import current as current_policy
 
@@ -28,7 +28,7 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         viewer = getattr(request, "viewer", None)
         if viewer is not None and not request.path.startswith("/api/"):
-            now = time.time()
+            now = clock.now().timestamp()
             last = request.session.get(LAST_SEEN)
             limit = current_policy(viewer.force_id).idle_timeout_minutes * 60
             if last is not None and now - float(last) > limit:

@@ -69,7 +69,8 @@ class StageForm(forms.Form):
         required=False,
         label="Highest category",
     )
-    media = forms.MultipleChoiceField(
+    # Not "media": that name belongs to Form (its CSS/JS assets).
+    media_kinds = forms.MultipleChoiceField(
         choices=[(m, m.replace("_", " ")) for m in MEDIA_KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -233,7 +234,7 @@ def stages_from(formset: Any) -> list[Stage]:
                 label=d["label"],
                 description=d["description"],
                 max_category=d["max_category"] or None,
-                media=tuple(d["media"]),
+                media=tuple(d["media_kinds"]),
                 supervised=d["supervised"],
             )
         )
@@ -247,7 +248,7 @@ def stage_initial(settings: PolicySettings) -> list[dict[str, Any]]:
             "label": s.label,
             "description": s.description,
             "max_category": s.max_category or "",
-            "media": list(s.media),
+            "media_kinds": list(s.media),
             "supervised": s.supervised,
         }
         for s in settings.stages

@@ -210,7 +210,7 @@ class PolicySettings:
             ("checkins", CheckinCadence),
         ):
             if name in d:
-                values = {
+                values: dict[str, Any] = {
                     k: tuple(v) if isinstance(v, list) else v
                     for k, v in d[name].items()
                     if k in {f.name for f in dataclasses.fields(klass)}

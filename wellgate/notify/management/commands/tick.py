@@ -43,10 +43,8 @@ class Command(BaseCommand):
             time.sleep(loop)
 
     def _once(self, moment: dt.datetime | None) -> None:
-        if moment is not None:
-            with clock.frozen_at(moment):
-                done = run_all(clock.now())
-        else:
-            done = run_all(clock.now())
+        at = moment or clock.now()
+        with clock.frozen_at(at):
+            done = run_all(at)
         summary = ", ".join(f"{name}: {n}" for name, n in done.items())
-        self.stdout.write(f"tick {clock.now().isoformat(timespec='seconds')} {summary}")
+        self.stdout.write(f"tick {at.isoformat(timespec='seconds')} {summary}")
