@@ -135,7 +135,7 @@ def test_a_supervisor_cannot_change_the_policy(world: World):
 
 
 def _form_data(settings: PolicySettings, **overrides: str) -> dict[str, object]:
-    data: dict[str, object] = {k: v for k, v in PolicyForm.initial_from(settings).items()}
+    data: dict[str, object] = dict(PolicyForm.initial_from(settings))
     stages = stage_initial(settings)
     data.update(
         {
