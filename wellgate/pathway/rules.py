@@ -1,0 +1,756 @@
+"""The staged-exposure pathway as a pure function of an officer's event log (DESIGN.md §4).
+
+``evaluate`` replays the append-only events under a policy and says where the officer stands:
+stage, clearance, pause, and the unmet requirements of the next gate. ``decide`` says whether a
+proposed event may be written; the service writes an event only when it returns ``[]``.
+
+Pure: the standard library and ``wellgate.policy.rules`` only. No ORM and no clock: ``now`` is
+always passed in, and every gate timing uses the server's ``recorded_at``.
+"""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from wellgate.policy.rules import PolicySettings, Stage
+
+EVENT_TYPES = (
+    "joined",
+    "briefing_given",
+    "guidance_acknowledged",
+    "mentor_assigned",
+    "supervised_session",
+    "reflection_discussed",
+    "readiness_declared",
+    "signed_off",
+    "advanced",
+    "paused",
+    "resumed",
+    "stepped_back",
+    "move_requested",
+    "move_withdrawn",
+    "left_team",
+)
+ROLES = ("officer", "supervisor", "mentor", "welfare_lead", "senior_leader", "system")
+
+# Who may record what. "officer" always means the officer acting on their own pathway.
+SIGNERS = ("supervisor", "welfare_lead")
+STAFF = ("supervisor", "mentor", "welfare_lead")
+SESSION_RECORDERS = (*STAFF, "system")
+JOIN_RECORDERS = ("supervisor", "welfare_lead", "senior_leader", "system")
+LEAVE_RECORDERS = ("supervisor", "welfare_lead", "senior_leader", "system")  # or the officer
+
+# Evidence that counts towards a gate, and who must have recorded it for it to count.
+_EVIDENCE_RECORDERS: dict[str, tuple[str, ...]] = {
+    "briefing_given": STAFF,
+    "guidance_acknowledged": ("officer",),
+    "mentor_assigned": STAFF,
+    "supervised_session": SESSION_RECORDERS,
+    "reflection_discussed": STAFF,
+    "readiness_declared": ("officer",),
+    "signed_off": SIGNERS,
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of an officer's pathway log."""
+
+    type: str
+    subject_id: int  # the officer whose pathway this is
+    actor_id: int  # who recorded it
+    by_role: str  # the role the actor acted in (one of ROLES)
+    recorded_at: datetime  # server time (aware); all gate timing uses this
+    occurred_at: datetime  # when it happened, as the user said (never in the future)
+    ready: bool | None = None  # readiness_declared only
+    stage: str | None = None  # advanced / stepped_back: the target stage
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """An unmet gate requirement or a refusal: a stable code and a sentence for people."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """What an officer may view: the highest category, the media, and whether only supervised."""
+
+    max_category: str | None  # None: may view nothing; else "C" | "B" | "A"
+    media: tuple[str, ...]
+    supervised: bool  # True: only with a mentor present
+
+
+NO_CLEARANCE = Clearance(None, (), True)
+
+
+@dataclass(frozen=True)
+class GateContext:
+    """Facts owned by other apps that a gate depends on, passed in by the caller."""
+
+    open_flags: int = 0
+    psych_assessments: tuple[datetime, ...] = ()  # when assessments were attended
+
+
+@dataclass(frozen=True)
+class PathwayState:
+    """Where an officer stands on the pathway at one moment."""
+
+    stage: Stage
+    clearance: Clearance  # effective now (nothing while suspended)
+    stage_clearance: Clearance  # what the stage grants, ignoring suspension
+    paused: bool
+    paused_by_role: str | None  # "officer" | "supervisor" | "welfare_lead" | None
+    pause_reason: str  # the supervisor's / welfare lead's reason ("" for the officer's own)
+    move_requested: bool  # an open move request suspends clearance too
+    left_team: bool
+    stage_entered_at: datetime | None
+    supervised_sessions_at_stage: int
+    next_stage: Stage | None  # None at the last stage
+    unmet: tuple[Requirement, ...]  # unmet requirements of the next gate; empty = complete
+
+    @property
+    def suspended(self) -> bool:
+        """True while paused, while a move is requested, or after leaving the team."""
+        return self.paused or self.move_requested or self.left_team
+
+    @property
+    def gate_complete(self) -> bool:
+        """True when the officer may be advanced to the next stage now."""
+        return self.next_stage is not None and not self.unmet and not self.suspended
+
+
+class PathwayRefused(Exception):
+    """A proposed pathway event was refused; ``refusals`` say why, ``codes`` name them."""
+
+    def __init__(self, refusals: list[Requirement]) -> None:
+        self.refusals = list(refusals)
+        self.codes = [r.code for r in self.refusals]
+        super().__init__(" ".join(r.message for r in self.refusals))
+
+
+def clearance_of(stage: Stage) -> Clearance:
+    """The clearance a stage grants."""
+    return Clearance(stage.max_category, tuple(stage.media), stage.supervised)
+
+
+# --------------------------------------------------------------------------- replay
+
+
+@dataclass
+class _Replay:
+    stage_index: int = 0
+    entered_at: datetime | None = None
+    joined: bool = False
+    # Gate evidence since entering the current stage, in log order (only what counts).
+    since: list[Event] = field(default_factory=list)
+    # Pauses since the last resume; a withdrawn move request counts as the officer's own pause.
+    pauses: list[Event] = field(default_factory=list)
+    needs_conversation: bool = False
+    move_open: bool = False
+    left_team: bool = False
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses)
+
+    @property
+    def suspended(self) -> bool:
+        return self.paused or self.move_open or self.left_team
+
+
+def _is_self(e: Event) -> bool:
+    return e.by_role == "officer" and e.actor_id == e.subject_id
+
+
+def _is_staff_for_other(e: Event, roles: tuple[str, ...]) -> bool:
+    return e.by_role in roles and e.actor_id != e.subject_id
+
+
+def _counts_as_evidence(e: Event) -> bool:
+    roles = _EVIDENCE_RECORDERS.get(e.type)
+    if roles is None:
+        return False
+    return _is_self(e) if roles == ("officer",) else _is_staff_for_other(e, roles)
+
+
+def _stage_index(policy: PolicySettings, code: str | None) -> int | None:
+    for i, s in enumerate(policy.stages):
+        if s.code == code:
+            return i
+    return None
+
+
+def _replay(events: Sequence[Event], policy: PolicySettings) -> _Replay:
+    rp = _Replay()
+    # sorted() is stable, so events recorded at the same moment keep their log order.
+    for e in sorted(events, key=lambda ev: ev.recorded_at):
+        if rp.left_team:
+            break  # terminal: nothing after leaving counts
+        if e.type == "joined":
+            if not rp.joined:
+                rp.joined = True
+                rp.entered_at = e.recorded_at
+        elif e.type == "advanced":
+            # A recorded advance is a decision already made: trusted if it names the next stage.
+            if _stage_index(policy, e.stage) == rp.stage_index + 1:
+                _enter(rp, rp.stage_index + 1, e.recorded_at)
+        elif e.type == "stepped_back":
+            target = _stage_index(policy, e.stage)
+            if target is not None and target < rp.stage_index:
+                _enter(rp, target, e.recorded_at)
+        elif e.type == "paused":
+            # Lowering is always safe, so any recorded pause takes effect.
+            rp.pauses.append(e)
+            if not _is_self(e):
+                rp.needs_conversation = True
+        elif e.type == "resumed":
+            if _is_self(e):
+                rp.pauses = []
+                rp.needs_conversation = False
+        elif e.type == "move_requested":
+            rp.move_open = True
+        elif e.type == "move_withdrawn":
+            if rp.move_open:
+                rp.move_open = False
+                rp.pauses.append(e)  # stays suspended until the officer resumes
+        elif e.type == "left_team":
+            rp.left_team = True
+        elif _counts_as_evidence(e):
+            if e.type == "reflection_discussed":
+                rp.needs_conversation = False
+            rp.since.append(e)
+    return rp
+
+
+def _enter(rp: _Replay, index: int, at: datetime) -> None:
+    # Entering a stage (up or down) starts its gate from nothing.
+    rp.stage_index = index
+    rp.entered_at = at
+    rp.since = []
+
+
+# --------------------------------------------------------------------------- wording
+
+
+@functools.cache
+def _zone_named(name: str) -> tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return UTC  # a policy is validated before use; never fail a read over wording
+
+
+def _zone(policy: PolicySettings) -> tzinfo:
+    return _zone_named(policy.time_zone)
+
+
+def _day(at: datetime, policy: PolicySettings) -> str:
+    local = at.astimezone(_zone(policy))
+    return f"{local.day} {local:%B %Y}"
+
+
+def _moment(at: datetime, policy: PolicySettings) -> str:
+    local = at.astimezone(_zone(policy))
+    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --------------------------------------------------------------------------- gate
+
+
+def _gate(
+    rp: _Replay, policy: PolicySettings, now: datetime, context: GateContext
+) -> list[Requirement]:
+    """Unmet requirements for entering the next stage (ignores suspension)."""
+    if rp.stage_index + 1 >= len(policy.stages):
+        return []
+    target = policy.stages[rp.stage_index + 1]
+    gate = policy.gate
+    ev = rp.since
+    unmet: list[Requirement] = []
+
+    def positions(kind: str) -> list[int]:
+        return [k for k, e in enumerate(ev) if e.type == kind]
+
+    # Readiness must follow this position (the qualifying conversation); -1: anywhere.
+    readiness_after = -1
+    conversation_ok = True
+    if rp.stage_index == 0:
+        for kind, code, message in (
+            (
+                "briefing_given",
+                "gate.briefing",
+                "Have the categories explained to you in conversation by your supervisor "
+                "or mentor.",
+            ),
+            (
+                "guidance_acknowledged",
+                "gate.guidance",
+                "Read the wellbeing guidance and acknowledge it.",
+            ),
+            ("mentor_assigned", "gate.mentor", "Your supervisor assigns you a mentor."),
+        ):
+            if not positions(kind):
+                unmet.append(Requirement(code, message))
+    else:
+        sessions = positions("supervised_session")
+        if len(sessions) < gate.min_supervised_sessions:
+            unmet.append(
+                Requirement(
+                    "gate.supervised_sessions",
+                    f"{len(sessions)} of "
+                    f"{_plural(gate.min_supervised_sessions, 'supervised session')} done at this "
+                    "stage.",
+                )
+            )
+        # The reflection period runs from the first session; a zero-day period needs none.
+        if gate.reflection_days > 0:
+            days = _plural(gate.reflection_days, "day")
+            if not sessions:
+                unmet.append(
+                    Requirement(
+                        "gate.reflection_period",
+                        f"The {days} reflection period starts at your first supervised session "
+                        "at this stage.",
+                    )
+                )
+            else:
+                first = ev[sessions[0]].recorded_at
+                ends = first + timedelta(days=gate.reflection_days)
+                if now < ends:
+                    unmet.append(
+                        Requirement(
+                            "gate.reflection_period",
+                            f"Wait until {_moment(ends, policy)}: the reflection period is "
+                            f"{days} from your first session at this stage "
+                            f"({_day(first, policy)}).",
+                        )
+                    )
+        last_session = sessions[-1] if sessions else -1
+        talks = [k for k in positions("reflection_discussed") if k > last_session]
+        if talks:
+            readiness_after = talks[0]
+        else:
+            conversation_ok = False
+            unmet.append(
+                Requirement(
+                    "gate.reflection_discussion",
+                    "Talk it through with your supervisor or mentor after your last session."
+                    if sessions
+                    else "Talk it through with your supervisor or mentor.",
+                )
+            )
+
+    readiness = positions("readiness_declared")
+    ready_at: int | None = None
+    if not readiness:
+        unmet.append(
+            Requirement(
+                "gate.readiness",
+                "Say when you feel able to view more: only you can declare that you are ready.",
+            )
+        )
+    else:
+        latest = ev[readiness[-1]]
+        if not latest.ready:
+            # A "no" cancels every earlier "yes": the officer has to say yes again.
+            unmet.append(
+                Requirement(
+                    "gate.readiness",
+                    f"On {_day(latest.recorded_at, policy)} you said you do not feel ready yet. "
+                    "That is fine; say so when you feel able to view more.",
+                )
+            )
+        elif not conversation_ok or readiness[-1] < readiness_after:
+            unmet.append(
+                Requirement(
+                    "gate.readiness",
+                    "Say whether you feel able to view more after talking it through with your "
+                    "supervisor or mentor.",
+                )
+            )
+        elif now - latest.recorded_at > timedelta(days=gate.readiness_max_age_days):
+            unmet.append(
+                Requirement(
+                    "gate.readiness",
+                    f"You said you felt ready on {_day(latest.recorded_at, policy)}, more than "
+                    f"{_plural(gate.readiness_max_age_days, 'day')} ago; say again whether you "
+                    "feel able to view more.",
+                )
+            )
+        else:
+            ready_at = readiness[-1]
+
+    if ready_at is None:
+        unmet.append(
+            Requirement(
+                "gate.sign_off",
+                "Your supervisor or the welfare lead signs off after you say you feel ready.",
+            )
+        )
+    elif not any(k > ready_at for k in positions("signed_off")):
+        unmet.append(
+            Requirement(
+                "gate.sign_off",
+                "Ask your supervisor or the welfare lead to sign off: you have said you feel "
+                "ready.",
+            )
+        )
+
+    if context.open_flags > 0:
+        unmet.append(
+            Requirement(
+                "gate.open_flags",
+                f"{_plural(context.open_flags, 'open welfare flag')} must first be closed with "
+                "a conversation.",
+            )
+        )
+
+    if target.code in gate.psych_assessment_before:
+        max_age = timedelta(days=gate.psych_assessment_max_age_days)
+        attended = [a for a in context.psych_assessments if a <= now]
+        if not any(now - a <= max_age for a in attended):
+            last = (
+                f" Your last one was on {_day(max(attended), policy)}."
+                if attended
+                else " You have not attended one yet."
+            )
+            unmet.append(
+                Requirement(
+                    "gate.psych_assessment",
+                    f"Attend a psychological assessment before moving to “{target.label}”: it "
+                    f"must be within the last {_plural(gate.psych_assessment_max_age_days, 'day')}."
+                    + last,
+                )
+            )
+    return unmet
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def evaluate(
+    events: Sequence[Event],
+    policy: PolicySettings,
+    now: datetime,
+    context: GateContext = GateContext(),  # noqa: B008 - frozen, so a shared default is safe
+) -> PathwayState:
+    """Replay an officer's events (in ``recorded_at`` order) and say where they stand at ``now``.
+
+    Recorded advances are trusted (a policy change applies to future decisions only). A
+    withdrawn move request leaves the officer paused (by themselves) until they resume.
+    """
+    rp = _replay(events, policy)
+    stage = policy.stages[rp.stage_index]
+    has_next = rp.stage_index + 1 < len(policy.stages)
+    granted = clearance_of(stage)
+    welfare_pauses = [p for p in rp.pauses if p.type == "paused" and p.by_role in SIGNERS]
+    if welfare_pauses:
+        paused_by: str | None = welfare_pauses[-1].by_role
+    else:
+        paused_by = "officer" if rp.pauses else None
+    return PathwayState(
+        stage=stage,
+        clearance=NO_CLEARANCE if rp.suspended else granted,
+        stage_clearance=granted,
+        paused=rp.paused,
+        paused_by_role=paused_by,
+        pause_reason=welfare_pauses[-1].note if welfare_pauses else "",
+        move_requested=rp.move_open,
+        left_team=rp.left_team,
+        stage_entered_at=rp.entered_at,
+        supervised_sessions_at_stage=sum(1 for e in rp.since if e.type == "supervised_session"),
+        next_stage=policy.stages[rp.stage_index + 1] if has_next else None,
+        unmet=tuple(_gate(rp, policy, now, context)),
+    )
+
+
+def clearance_at(events: Sequence[Event], policy: PolicySettings, at: datetime) -> Clearance:
+    """The clearance held at a past moment: only events recorded by ``at`` count."""
+    return evaluate([e for e in events if e.recorded_at <= at], policy, at).clearance
+
+
+def decide(
+    events: Sequence[Event],
+    policy: PolicySettings,
+    now: datetime,
+    proposed: Event,
+    context: GateContext = GateContext(),  # noqa: B008 - frozen, so a shared default is safe
+) -> list[Requirement]:
+    """Whether ``proposed`` may be appended to ``events`` at ``now``: ``[]`` to accept.
+
+    Otherwise every reason it is refused, each with a stable code. An ``advanced`` refused for
+    an incomplete gate carries ``advance.gate_incomplete`` and every unmet gate code.
+    """
+    if proposed.type not in EVENT_TYPES:
+        return [Requirement("event.unknown_type", f"“{proposed.type}” is not a pathway event.")]
+    rp = _replay(events, policy)
+    if rp.left_team:
+        return [
+            Requirement(
+                "pathway.left_team",
+                "This officer has left the team; their pathway is closed.",
+            )
+        ]
+    refusals: list[Requirement] = []
+    if events and proposed.subject_id != events[0].subject_id:
+        refusals.append(
+            Requirement("event.subject", "This event belongs to another officer's pathway.")
+        )
+    if proposed.occurred_at > now:
+        refusals.append(
+            Requirement("event.future", "The time it happened cannot be in the future.")
+        )
+    refusals.extend(_CHECKS[proposed.type](proposed, rp, policy, now, context))
+    return refusals
+
+
+# --------------------------------------------------------------------------- per-event checks
+
+_Check = Callable[[Event, _Replay, PolicySettings, datetime, GateContext], list[Requirement]]
+
+
+def _role_refusal(who: str, what: str) -> Requirement:
+    return Requirement("event.role", f"Only {who} can record {what}.")
+
+
+def _check_joined(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    out = []
+    if not _is_staff_for_other(e, JOIN_RECORDERS):
+        out.append(_role_refusal("a supervisor, the welfare lead or a senior leader", "a joiner"))
+    if rp.joined:
+        out.append(
+            Requirement("pathway.already_joined", "This officer's pathway has already started.")
+        )
+    return out
+
+
+def _staff_evidence(who: str, what: str, roles: tuple[str, ...]) -> _Check:
+    def check(
+        e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+    ) -> list[Requirement]:
+        # Nobody records evidence about their own pathway.
+        return [] if _is_staff_for_other(e, roles) else [_role_refusal(who, what)]
+
+    return check
+
+
+def _check_guidance(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    if _is_self(e):
+        return []
+    return [_role_refusal("the officer themself", "that they have read the wellbeing guidance")]
+
+
+def _check_readiness(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    out = []
+    if not _is_self(e):
+        out.append(
+            Requirement(
+                "readiness.officer_only",
+                "Only the officer can say whether they feel ready to view more.",
+            )
+        )
+    if e.ready is None:
+        out.append(Requirement("readiness.no_answer", "Answer yes or no: do you feel ready?"))
+    return out
+
+
+def _check_sign_off(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    if _is_staff_for_other(e, SIGNERS):
+        return []
+    return [
+        Requirement(
+            "sign_off.role",
+            "Only the officer's supervisor or the welfare lead can sign off, and never for "
+            "themselves.",
+        )
+    ]
+
+
+def _check_advanced(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    out = []
+    if e.by_role not in SIGNERS:
+        out.append(
+            Requirement(
+                "advance.role",
+                "Only the officer's supervisor or the welfare lead can move them to the next "
+                "stage.",
+            )
+        )
+    if e.actor_id == e.subject_id:
+        out.append(Requirement("advance.self", "Nobody can move themselves to the next stage."))
+    if rp.stage_index + 1 >= len(policy.stages):
+        out.append(Requirement("advance.last_stage", "This officer is already at the last stage."))
+        return out
+    target = policy.stages[rp.stage_index + 1]
+    if e.stage != target.code:
+        out.append(
+            Requirement(
+                "advance.wrong_stage",
+                f"The next stage is “{target.label}”; an officer moves one stage at a time.",
+            )
+        )
+    if rp.suspended:
+        out.append(
+            Requirement(
+                "advance.suspended",
+                "This officer's clearance is suspended (paused or a move requested); nobody "
+                "moves them on until they resume.",
+            )
+        )
+    unmet = _gate(rp, policy, now, ctx)
+    if unmet:
+        out.append(
+            Requirement(
+                "advance.gate_incomplete",
+                f"The gate to “{target.label}” is not complete yet.",
+            )
+        )
+        out.extend(unmet)
+    return out
+
+
+def _check_paused(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    # The officer may always pause; a supervisor or welfare lead may too, with a reason.
+    if _is_self(e) or _is_staff_for_other(e, SIGNERS):
+        return []
+    return [_role_refusal("the officer, their supervisor or the welfare lead", "a pause")]
+
+
+def _check_resumed(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    out = []
+    if not _is_self(e):
+        out.append(Requirement("resume.not_officer", "Only the officer can decide to resume."))
+    if not rp.paused:
+        out.append(
+            Requirement(
+                "resume.not_paused",
+                "Withdraw the move request first; then you can resume."
+                if rp.move_open
+                else "There is nothing to resume: the pathway is not paused.",
+            )
+        )
+    elif rp.needs_conversation:
+        out.append(
+            Requirement(
+                "resume.needs_conversation",
+                "Your pathway was paused by your supervisor or the welfare lead; talk it "
+                "through with them before you resume.",
+            )
+        )
+    return out
+
+
+def _check_stepped_back(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    out = []
+    if not (_is_self(e) or _is_staff_for_other(e, SIGNERS)):
+        out.append(
+            _role_refusal("the officer, their supervisor or the welfare lead", "a step back")
+        )
+    target = _stage_index(policy, e.stage)
+    if target is None:
+        out.append(
+            Requirement(
+                "step_back.unknown_stage",
+                f"“{e.stage}” is not a stage; choose one of "
+                f"{', '.join(s.code for s in policy.stages[: rp.stage_index])}.",
+            )
+        )
+    elif target >= rp.stage_index:
+        out.append(
+            Requirement(
+                "step_back.not_lower",
+                f"Step back to a stage before “{policy.stages[rp.stage_index].label}”.",
+            )
+        )
+    return out
+
+
+def _check_move_requested(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    if _is_self(e):
+        return []
+    return [Requirement("move.officer_only", "Only the officer can ask to leave the team.")]
+
+
+def _check_move_withdrawn(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    out = []
+    if not _is_self(e):
+        out.append(
+            Requirement("move.officer_only", "Only the officer can withdraw their move request.")
+        )
+    if not rp.move_open:
+        out.append(Requirement("move.not_requested", "There is no open move request to withdraw."))
+    return out
+
+
+def _check_left_team(
+    e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
+) -> list[Requirement]:
+    if _is_self(e) or _is_staff_for_other(e, LEAVE_RECORDERS):
+        return []
+    return [
+        _role_refusal(
+            "the officer, their supervisor, the welfare lead or a senior leader",
+            "that an officer left the team",
+        )
+    ]
+
+
+_CHECKS: dict[str, _Check] = {
+    "joined": _check_joined,
+    "briefing_given": _staff_evidence(
+        "a supervisor, mentor or the welfare lead", "the briefing", STAFF
+    ),
+    "guidance_acknowledged": _check_guidance,
+    "mentor_assigned": _staff_evidence(
+        "a supervisor, mentor or the welfare lead", "a mentor assignment", STAFF
+    ),
+    "supervised_session": _staff_evidence(
+        "a supervisor, mentor, the welfare lead or Wellgate itself",
+        "a supervised session",
+        SESSION_RECORDERS,
+    ),
+    "reflection_discussed": _staff_evidence(
+        "a supervisor, mentor or the welfare lead", "a reflection discussion", STAFF
+    ),
+    "readiness_declared": _check_readiness,
+    "signed_off": _check_sign_off,
+    "advanced": _check_advanced,
+    "paused": _check_paused,
+    "resumed": _check_resumed,
+    "stepped_back": _check_stepped_back,
+    "move_requested": _check_move_requested,
+    "move_withdrawn": _check_move_withdrawn,
+    "left_team": _check_left_team,
+}
