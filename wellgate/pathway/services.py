@@ -1,0 +1,311 @@
+"""Every write to the pathway: one transaction, access checked, the pure rules consulted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from wellgate import clock
+from wellgate.errors import Detail, Refused
+from wellgate.notify.services import enqueue
+from wellgate.pathway import queries, rules
+from wellgate.pathway.models import GuidanceVersion, PathwayEvent
+from wellgate.people import services as people_services
+from wellgate.people.access import Viewer, can
+from wellgate.people.models import Person, Role, RoleGrant
+from wellgate.people.queries import current_supervisor
+from wellgate.policy import queries as policy_queries
+
+# The officer's own decisions about their own exposure.
+SELF_EVENTS = frozenset(
+    {
+        "guidance_acknowledged",
+        "readiness_declared",
+        "paused",
+        "resumed",
+        "stepped_back",
+        "move_requested",
+        "move_withdrawn",
+    }
+)
+# Evidence a supervisor, mentor or welfare lead records.
+RECORD_EVENTS = frozenset(
+    {"briefing_given", "mentor_assigned", "supervised_session", "reflection_discussed"}
+)
+# Decisions about somebody else's exposure: never for oneself.
+DECIDE_EVENTS = frozenset({"signed_off", "advanced", "paused", "stepped_back"})
+SYSTEM_EVENTS = frozenset({"joined", "left_team", "supervised_session"})
+
+
+class PathwayError(Refused):
+    """A pathway event was refused; nothing was written."""
+
+    def __init__(self, refusals: list[rules.Requirement], status: int = 422) -> None:
+        super().__init__(" ".join(r.message for r in refusals))
+        self.refusals = refusals
+        self.codes = [r.code for r in refusals]
+        self.status = status
+
+    def details(self) -> list[Detail]:
+        return [
+            Detail(r.code, r.message, _FIELD_OF.get(r.code.split(".")[0])) for r in self.refusals
+        ]
+
+
+_FIELD_OF = {"event": "type", "step_back": "stage", "advance": "type", "readiness": "ready"}
+
+
+def _role_for(by: Viewer, officer: Person, type: str) -> str:
+    """The role the actor acts in for this event, after checking they may record it."""
+    if by.person.pk == officer.pk:
+        if type in SELF_EVENTS and can(by, "self.decide", officer):
+            return "officer"
+    else:
+        if type in DECIDE_EVENTS and can(by, "pathway.decide", officer):
+            return by.role
+        if type in RECORD_EVENTS and can(by, "pathway.record", officer):
+            return by.role
+    raise PathwayError(
+        [
+            rules.Requirement(
+                "access.denied", "You cannot record this for this person in your current role."
+            )
+        ],
+        status=403,
+    )
+
+
+def _lock(officer: Person) -> None:
+    # One writer per officer at a time: two supervisors advancing at once produce one event.
+    Person.objects.select_for_update().filter(pk=officer.pk).first()
+
+
+@transaction.atomic
+def event_record(
+    *,
+    by: Viewer | None,
+    officer: Person,
+    type: str,
+    occurred_at: dt.datetime | None = None,
+    note: str = "",
+    ready: bool | None = None,
+    stage: str | None = None,
+    guidance: GuidanceVersion | None = None,
+) -> PathwayEvent:
+    """Append an event to the officer's pathway if the rules accept it; otherwise refuse with codes.
+
+    ``by=None`` is Wellgate itself (``joined``, ``left_team`` or a supervised session fed from
+    an exposure record). Pausing, stepping back and asking to leave take effect in this
+    transaction: clearance is computed from the log, so writing the event is the drop.
+    """
+    if type not in rules.EVENT_TYPES:
+        raise PathwayError(
+            [
+                rules.Requirement(
+                    "event.unknown_type",
+                    f"“{type}” is not a pathway event; use one of {', '.join(rules.EVENT_TYPES)}.",
+                )
+            ]
+        )
+    if by is None:
+        if type not in SYSTEM_EVENTS:
+            raise PathwayError(
+                [rules.Requirement("access.denied", "Only people record this event.")], 403
+            )
+        role, actor = "system", None
+    else:
+        if by.person.force_id != officer.force_id:
+            raise PathwayError([rules.Requirement("access.denied", "No such person.")], 404)
+        role, actor = _role_for(by, officer, type), by.person
+    now = clock.now()
+    occurred = occurred_at or now
+    if timezone.is_naive(occurred):
+        occurred = timezone.make_aware(
+            occurred, zoneinfo.ZoneInfo(policy_queries.current(officer.force_id).time_zone)
+        )
+    _lock(officer)
+    policy = policy_queries.current(officer.force_id)
+    proposed = rules.Event(
+        type=type,
+        subject_id=officer.pk,
+        actor_id=actor.pk if actor else 0,
+        by_role=role,
+        recorded_at=now,
+        occurred_at=occurred,
+        ready=ready,
+        stage=stage,
+        note=note,
+    )
+    refusals = rules.decide(
+        queries.events_of(officer), policy, now, proposed, queries.gate_context(officer)
+    )
+    if refusals:
+        raise PathwayError(refusals)
+    event = PathwayEvent.objects.create(
+        force_id=officer.force_id,
+        officer=officer,
+        type=type,
+        actor=actor,
+        by_role=role,
+        recorded_at=now,
+        occurred_at=occurred,
+        ready=ready,
+        stage=stage or "",
+        note=note.strip(),
+        guidance=guidance,
+        policy_version=policy_queries.current_version(officer.force_id),
+    )
+    _notify(event, officer, by)
+    return event
+
+
+def _notify(event: PathwayEvent, officer: Person, by: Viewer | None) -> None:
+    """Tell the people who need to act; never as a mark against the officer.
+
+    A request to leave the team is told by the moves app, with a link to the request and
+    its deadlines, in the same transaction as this event.
+    """
+    link = f"/people/{officer.pk}/pathway/"
+    supervisor = current_supervisor(officer)
+    key = f"pathway:{event.pk}"
+    if event.type in ("paused", "stepped_back") and event.by_role == "officer":
+        what = {
+            "paused": "has paused viewing",
+            "stepped_back": "has stepped back to an earlier stage",
+        }[event.type]
+        recipients = [supervisor] if supervisor else []
+        for person in recipients:
+            enqueue(
+                recipient=person,
+                kind=f"pathway.{event.type}",
+                dedup_key=f"{key}:{person.pk}",
+                title=f"{officer.full_name} {what}. Their viewing is suspended.",
+                link=link,
+            )
+    elif event.type in ("paused", "stepped_back") and by is not None:
+        enqueue(
+            recipient=officer,
+            kind=f"pathway.{event.type}",
+            dedup_key=f"{key}:officer",
+            title="Your supervisor has changed your viewing for your wellbeing. See why on your pathway.",
+            link=link,
+        )
+    elif event.type == "readiness_declared" and event.ready and supervisor:
+        enqueue(
+            recipient=supervisor,
+            kind="pathway.ready",
+            dedup_key=f"{key}:sup",
+            title=f"{officer.full_name} feels able to view more: talk it through and sign off when right.",
+            link=link,
+        )
+    elif event.type == "advanced":
+        enqueue(
+            recipient=officer,
+            kind="pathway.advanced",
+            dedup_key=f"{key}:officer",
+            title="You have moved to the next stage of your pathway.",
+            link=link,
+        )
+
+
+def welfare_leads(officer: Person) -> list[Person]:
+    ids = (
+        RoleGrant.objects.current()
+        .filter(role=Role.WELFARE_LEAD, person__force_id=officer.force_id)
+        .values("person_id")
+    )
+    return list(Person.objects.filter(pk__in=ids, is_active=True))
+
+
+def advance(*, by: Viewer, officer: Person) -> PathwayEvent:
+    """Move the officer to the next stage; refused with every unmet code unless the gate is complete."""
+    st = queries.state(officer)
+    target = st.next_stage.code if st.next_stage else None
+    return event_record(by=by, officer=officer, type="advanced", stage=target)
+
+
+@transaction.atomic
+def mentor_assign(
+    *, by: Viewer, officer: Person, mentor: Person, occurred_at: dt.datetime | None = None
+) -> PathwayEvent:
+    """Assign the mentor (line history kept by people) and record it on the pathway."""
+    if not can(by, "pathway.record", officer):
+        raise PathwayError(
+            [rules.Requirement("access.denied", "You cannot assign a mentor to this person.")], 403
+        )
+    try:
+        people_services.mentor_set(by=by, officer=officer, mentor=mentor)
+    except people_services.PeopleRefused as exc:
+        raise PathwayError([rules.Requirement(exc.code, exc.message)]) from exc
+    return event_record(
+        by=by,
+        officer=officer,
+        type="mentor_assigned",
+        occurred_at=occurred_at,
+        note=f"Mentor: {mentor.full_name}",
+    )
+
+
+@transaction.atomic
+def guidance_publish(*, by: Viewer, title: str, text: str) -> GuidanceVersion:
+    """A new version of the force's wellbeing guidance; everyone is asked to read it again."""
+    if not can(by, "force.welfare", by.person.force):
+        raise PathwayError(
+            [rules.Requirement("access.denied", "Only the welfare lead edits the guidance.")], 403
+        )
+    problems = []
+    if not title.strip():
+        problems.append(rules.Requirement("guidance.title_missing", "Give the guidance a title."))
+    if len(text.strip()) < 20:
+        problems.append(
+            rules.Requirement(
+                "guidance.text_too_short", "Write the guidance itself (at least a few sentences)."
+            )
+        )
+    if problems:
+        raise PathwayError(problems)
+    last = queries.current_guidance(by.force_id)
+    return GuidanceVersion.objects.create(
+        force_id=by.force_id,
+        number=(last.number + 1) if last else 1,
+        title=title.strip(),
+        text=text.strip(),
+        created_at=clock.now(),
+        created_by=by.person,
+    )
+
+
+def guidance_acknowledge(*, by: Viewer) -> PathwayEvent:
+    """The officer has read the current guidance (the event records which version)."""
+    current = queries.current_guidance(by.force_id)
+    if current is None:
+        raise PathwayError(
+            [
+                rules.Requirement(
+                    "guidance.none", "Your force has not published wellbeing guidance yet."
+                )
+            ]
+        )
+    return event_record(
+        by=by,
+        officer=by.person,
+        type="guidance_acknowledged",
+        guidance=current,
+        note=f"Version {current.number}",
+    )
+
+
+def ensure_joined(*, officer: Person, joined_at: dt.datetime) -> bool:
+    """Start the pathway of an officer who has none (idempotent)."""
+    if queries.has_pathway(officer):
+        return False
+    try:
+        event_record(by=None, officer=officer, type="joined", occurred_at=joined_at)
+    except PathwayError as exc:
+        if exc.codes == ["pathway.already_joined"]:
+            return False  # another tick started it a moment ago
+        raise
+    return True
