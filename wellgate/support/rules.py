@@ -162,8 +162,9 @@ RECORDED_BY: dict[str, tuple[str, ...]] = {
     "debrief": ("supervisor",),
 }
 
-ObligationState = Literal["due", "done", "missed", "rescheduled"]
-OBLIGATION_STATES: tuple[str, ...] = ("due", "done", "missed", "rescheduled")
+# "stopped": the officer left the team while it was still due (nothing more is expected).
+ObligationState = Literal["due", "done", "missed", "rescheduled", "stopped"]
+OBLIGATION_STATES: tuple[str, ...] = ("due", "done", "missed", "rescheduled", "stopped")
 OUTSTANDING_STATES: tuple[str, ...] = ("due", "rescheduled")
 
 STRESS_SIGNS: tuple[Choice, ...] = (

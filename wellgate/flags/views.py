@@ -1,0 +1,95 @@
+"""Flag pages: one flag with its history; taking it over, adding a note, closing it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from wellgate.flags import services
+from wellgate.flags.forms import FlagCloseForm, FlagNoteForm
+from wellgate.flags.models import Flag
+from wellgate.flags.queries import flag_history, flags_visible_to
+from wellgate.people.access import can
+from wellgate.people.services import access_log_record
+from wellgate.people.web import access, viewer_of
+from wellgate.web import add_refusal
+
+
+def _flag(request: HttpRequest, flag_id: int) -> Flag:
+    return get_object_or_404(flags_visible_to(viewer_of(request)), pk=flag_id)
+
+
+@access("support.team")
+def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    flag = _flag(request, flag_id)
+    access_log_record(viewer=viewer, subject=flag.officer, what="flag")
+    return _render(request, flag, FlagNoteForm(), FlagCloseForm())
+
+
+def _render(
+    request: HttpRequest, flag: Flag, note_form: FlagNoteForm, close_form: FlagCloseForm
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    return render(
+        request,
+        "flags/flag_detail.html",
+        {
+            "flag": flag,
+            "history": flag_history(flag),
+            "may_act": services.may_act_on(viewer, flag),
+            "may_read_notes": can(viewer, "notes.view", flag.officer),
+            "is_welfare_lead": can(viewer, "force.welfare", flag.officer.force),
+            "note_form": note_form,
+            "close_form": close_form,
+        },
+        status=400 if (note_form.errors or close_form.errors) else 200,
+    )
+
+
+@require_POST
+@access("force.welfare")
+def flag_take_over(request: HttpRequest, flag_id: int) -> HttpResponse:
+    flag = _flag(request, flag_id)
+    try:
+        services.flag_take_over(by=viewer_of(request), flag=flag)
+    except services.FlagError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"You now own the flag for {flag.officer.full_name}.")
+    return redirect("flag", flag_id=flag.pk)
+
+
+@require_POST
+@access("support.team")
+def flag_note(request: HttpRequest, flag_id: int) -> HttpResponse:
+    flag = _flag(request, flag_id)
+    form = FlagNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.flag_note_add(by=viewer_of(request), flag=flag, note=form.cleaned_data["note"])
+        except services.FlagError as exc:
+            add_refusal(form, exc.field, exc.message)
+        else:
+            messages.success(request, "Note added to the flag's history.")
+            return redirect("flag", flag_id=flag.pk)
+    return _render(request, flag, form, FlagCloseForm())
+
+
+@require_POST
+@access("force.welfare")
+def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """The welfare lead closes a flag with a note saying what was done."""
+    flag = _flag(request, flag_id)
+    form = FlagCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.flag_close(by=viewer_of(request), flag=flag, note=form.cleaned_data["note"])
+        except services.FlagError as exc:
+            add_refusal(form, exc.field, exc.message)
+        else:
+            messages.success(request, f"Flag for {flag.officer.full_name} closed.")
+            return redirect("flag", flag_id=flag.pk)
+    return _render(request, flag, FlagNoteForm(), form)
