@@ -340,3 +340,95 @@ def next_step(state: str, deadlines: Deadlines, today: dt.date) -> NextStep | No
         "lead is told, then a senior leader."
     )
     return NextStep(stage, due, overdue, message)
+
+
+# --- Progress as people read it -----------------------------------------------------------
+
+StageStatus = Literal["done", "done_late", "due", "overdue", "not_needed"]
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One deadline of a request as a row of its progress: what, by when, where it stands."""
+
+    stage: str
+    label: str
+    due: dt.date
+    status: StageStatus
+    done_on: dt.date | None
+
+    @property
+    def sentence(self) -> str:
+        if self.status == "done":
+            return f"Done on {long_date(self.done_on)}" if self.done_on else "Done"
+        if self.status == "done_late":
+            return f"Done on {long_date(self.done_on)}, after the deadline" if self.done_on else ""
+        if self.status == "overdue":
+            return f"Overdue: it was due by {long_date(self.due)}"
+        if self.status == "not_needed":
+            return "Not needed: the request was withdrawn"
+        return f"Due by {long_date(self.due)}"
+
+
+def stage_rows(deadlines: Deadlines, progress: Progress, today: dt.date) -> list[StageRow]:
+    """Each step's deadline and status, in order (for the request's progress page)."""
+    rows = []
+    for stage in STAGES:
+        due = deadlines.for_stage(stage)
+        done_on = progress.stage_done_on(stage)
+        status: StageStatus
+        if done_on is not None:
+            status = "done" if done_on <= due else "done_late"
+        elif progress.withdrawn_on is not None:
+            status = "not_needed"
+        else:
+            status = "overdue" if today > due else "due"
+        rows.append(StageRow(stage, STAGE_LABELS[stage], due, status, done_on))
+    return rows
+
+
+Outcome = Literal["met", "missed", "open"]
+
+
+def deadline_outcome(
+    stage: str, deadlines: Deadlines, progress: Progress, today: dt.date
+) -> Outcome:
+    """For "deadlines met": met in time, missed, or neither yet (or never needed)."""
+    if stage in missed_deadlines(deadlines, progress, today):
+        return "missed"
+    done_on = progress.stage_done_on(stage)
+    return "met" if done_on is not None else "open"
+
+
+# --- Counts for leaders -------------------------------------------------------------------
+
+
+def suppress_small(
+    counts: dict[str, int], k: int, people: dict[str, int] | None = None
+) -> dict[str, int | None]:
+    """The counts of one breakdown with every cell about fewer than ``k`` people hidden.
+
+    ``people`` gives how many different people each cell is about (one officer may have
+    asked more than once); without it each count is taken as people. The cells add up to a
+    total that is shown beside them, so a single hidden cell could be worked out by
+    subtraction: when exactly one cell is hidden, the smallest other one is hidden too. When
+    the whole breakdown is about fewer than ``k`` people, every cell is hidden.
+    """
+    people = people if people is not None else counts
+    if sum(counts.values()) < k or sum(people.values()) < k:
+        return dict.fromkeys(counts)
+    shown: dict[str, int | None] = {
+        name: (n if people[name] >= k else None) for name, n in counts.items()
+    }
+    hidden = [name for name, n in shown.items() if n is None]
+    if len(hidden) == 1:
+        others = sorted((n, name) for name, n in counts.items() if name not in hidden)
+        if others:
+            shown[others[0][1]] = None
+    return shown
+
+
+def total_or_none(counts: dict[str, int], k: int, people: int | None = None) -> int | None:
+    """The total of a breakdown, or ``None`` when it is about fewer than ``k`` people."""
+    total = sum(counts.values())
+    return total if total >= k and (people if people is not None else total) >= k else None
