@@ -148,3 +148,58 @@ def make_world() -> World:
         foreign_officer,
         foreign_welfare_lead,
     )
+
+
+def make_obligation(
+    officer: Person, kind: str = "one_to_one", due_on: object = None, state: str = "due"
+):  # type: ignore[no-untyped-def]
+    """An obligation stored directly (planning has its own tests)."""
+    from wellgate.support.models import Obligation
+
+    due = due_on or clock.today()
+    return Obligation.objects.create(
+        force=officer.force,
+        officer=officer,
+        kind=kind,
+        key=f"{kind}:test-{next(_seq)}",
+        due_on=due,
+        effective_due_on=due,
+        state=state,
+        created_at=clock.now(),
+    )
+
+
+def make_flag(officer: Person, severity: str = "amber", owner: Person | None = None):  # type: ignore[no-untyped-def]
+    """An open flag stored directly, owned by ``owner`` (default: nobody)."""
+    from wellgate.flags.models import Flag
+
+    return Flag.objects.create(
+        force=officer.force,
+        officer=officer,
+        source="observation",
+        severity=severity,
+        owner=owner,
+        opened_at=clock.now(),
+    )
+
+
+def make_checkin(
+    officer: Person,
+    instrument_id: str = "pulse",
+    answers: dict[str, int] | None = None,
+    shared: bool | None = None,
+):  # type: ignore[no-untyped-def]
+    """A check-in taken by ``officer`` through the service (all lowest answers by default)."""
+    from wellgate.checkins import catalogue
+    from wellgate.checkins.services import checkin_submit
+
+    instrument = catalogue.instrument(instrument_id)
+    assert instrument is not None
+    if answers is None:
+        answers = {it.id: min(it.values) for it in instrument.items}
+    return checkin_submit(
+        by=viewer(officer, Role.OFFICER),
+        instrument_id=instrument_id,
+        answers=answers,
+        share_with_welfare_lead=shared,
+    )

@@ -84,3 +84,36 @@ def test_every_response_carries_a_strict_content_security_policy(db, client):
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_oidc_sign_in_is_switched_on_by_settings(tmp_path):
+    env = {
+        "WELLGATE_VAR_DIR": str(tmp_path),
+        "OIDC_CLIENT_ID": "abc",
+        "OIDC_CLIENT_SECRET": "s",
+        "OIDC_TENANT_ID": "t1",
+    }
+    result = _settings_in_subprocess(
+        env, "s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]['settings']['server_url']"
+    )
+    assert result.stdout.strip() == "https://login.microsoftonline.com/t1/v2.0", result.stderr
+    off = _settings_in_subprocess({"WELLGATE_VAR_DIR": str(tmp_path)}, "s.SOCIALACCOUNT_PROVIDERS")
+    assert off.stdout.strip() == "{}"
+
+
+def test_the_sign_in_page_offers_entra_id_when_configured(db, client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "entra",
+                    "name": "Microsoft Entra ID",
+                    "client_id": "abc",
+                    "secret": "s",
+                    "settings": {"server_url": "https://login.example.invalid/v2.0"},
+                }
+            ]
+        }
+    }
+    page = client.get("/accounts/login/").content.decode()
+    assert "Microsoft Entra ID" in page

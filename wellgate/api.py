@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -136,13 +135,42 @@ def api_viewer(request: HttpRequest) -> Viewer:
     return viewer
 
 
+class AccessAuth(TokenAuth):
+    """Token, scope and access decision of one operation, checked before its input is parsed:
+    a forged id answers 404 whatever the body holds."""
+
+    def __init__(self, action: str, subject: str | None, write: bool) -> None:
+        super().__init__()
+        self.action, self.subject, self.write = action, subject, write
+
+    def authenticate(self, request: HttpRequest, token: str) -> Viewer | None:
+        viewer = super().authenticate(request, token)
+        if viewer is None:
+            return None
+        if self.write and getattr(request, "token_scope", None) != TokenScope.WRITE:
+            raise HttpError(403, "This token is read-only; create a token with the write scope.")
+        if self.subject is None:
+            if not can(viewer, self.action, viewer.person.force):
+                raise HttpError(403, "Your role does not give access to this operation.")
+            return viewer
+        match = request.resolver_match
+        raw = str(match.kwargs.get(self.subject, "")) if match else ""
+        if not raw.isdigit():
+            return viewer  # not an id at all: input validation names the field (422)
+        person = person_or_404(viewer, self.action, int(raw))
+        if self.action in WELFARE_READS and request.method == "GET":
+            access_log_record(viewer=viewer, subject=person, what=f"api {self.action}")
+        request.subject = person  # type: ignore[attr-defined]
+        return viewer
+
+
 def api_access(
     action: str, *, subject: str | None = None, write: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decide access for an API operation before it runs (the route-by-role test reads this).
+    """Declare the access decision of an API operation (AccessRouter enforces it).
 
     With ``subject``, the named path argument is a person id: 404 unless the viewer may do
-    ``action`` to that person, and the person is put on ``request.subject``.
+    ``action`` to that person; the person is then on ``request.subject``.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action}")
@@ -150,33 +178,43 @@ def api_access(
         raise ValueError(f"{action}: person actions need subject=, force actions must not have one")
 
     def deco(func: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(func)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            viewer = api_viewer(request)
-            if write and getattr(request, "token_scope", None) != TokenScope.WRITE:
-                raise HttpError(
-                    403, "This token is read-only; create a token with the write scope."
-                )
-            if subject is not None:
-                person = person_or_404(viewer, action, int(kwargs[subject]))
-                if action in WELFARE_READS and request.method == "GET":
-                    access_log_record(viewer=viewer, subject=person, what=f"api {action}")
-                request.subject = person  # type: ignore[attr-defined]
-            elif not can(viewer, action, viewer.person.force):
-                raise HttpError(403, "Your role does not give access to this operation.")
-            return func(request, *args, **kwargs)
-
-        wrapped.access_action = action  # type: ignore[attr-defined]
-        wrapped.access_subject = subject  # type: ignore[attr-defined]
-        return wrapped
+        func.access_action = action  # type: ignore[attr-defined]
+        func.access_subject = subject  # type: ignore[attr-defined]
+        func.access_write = write  # type: ignore[attr-defined]
+        return func
 
     return deco
 
 
+class AccessRouter(Router):
+    """A router whose every operation carries its declared access decision as its auth."""
+
+    def add_api_operation(
+        self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any
+    ) -> None:
+        action = getattr(view_func, "access_action", None)
+        if action is None:
+            raise ValueError(f"{view_func.__name__}: declare its access with @api_access(...)")
+        kwargs["auth"] = [AccessAuth(action, view_func.access_subject, view_func.access_write)]  # type: ignore[attr-defined]
+        super().add_api_operation(path, methods, view_func, **kwargs)
+
+
 def _register_routers() -> None:
+    from wellgate.checkins.api import router as checkins_router
+    from wellgate.exposure.api import router as exposure_router
+    from wellgate.flags.api import router as flags_router
+    from wellgate.moves.api import router as moves_router
+    from wellgate.pathway.api import router as pathway_router
     from wellgate.people.api import router as people_router
+    from wellgate.support.api import router as support_router
 
     api.add_router("", people_router)
+    api.add_router("", pathway_router)
+    api.add_router("", exposure_router)
+    api.add_router("", flags_router)
+    api.add_router("", moves_router)
+    api.add_router("", support_router)
+    api.add_router("", checkins_router)
 
 
 _register_routers()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "csp",
     "allauth",
@@ -77,6 +78,12 @@ INSTALLED_APPS = [
     "wellgate.people",
     "wellgate.policy",
     "wellgate.notify",
+    "wellgate.flags",
+    "wellgate.support",
+    "wellgate.pathway",
+    "wellgate.exposure",
+    "wellgate.moves",
+    "wellgate.checkins",
     "wellgate.demo",
 ]
 
@@ -97,6 +104,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "wellgate.urls"
+# Our field template (labels without a trailing colon) overrides Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "wellgate.wsgi.application"
 
 TEMPLATES = [
@@ -110,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wellgate.people.context.viewer",
+                "wellgate.pathway.context.officer_controls",
             ],
         },
     },
@@ -223,6 +233,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own stylesheet lives in the package, not in an app.
+STATICFILES_DIRS = [BASE_DIR / "wellgate" / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -15,7 +15,9 @@ from django.test import Client
 from django.urls import path
 from ninja import NinjaAPI
 
-from tests.factories import World, login
+from tests.exposure.helpers import make_case, make_package
+from tests.factories import World, login, make_checkin, make_flag, make_obligation
+from tests.moves.helpers import escalated_move_request
 from tests.routes import Route, api_routes, undecided, web_routes
 from wellgate.people.models import Role
 from wellgate.people.services import token_create
@@ -63,6 +65,13 @@ EXPECTED_PERSON: dict[str, dict[str, set[str]]] = {
     "move.reason": {"officer": {"own"}, "welfare_lead": EVERYONE},
     "accesslog.view": {"officer": {"own"}, "welfare_lead": EVERYONE},
     "person.manage": {"administrator": EVERYONE},
+    "support.record": {"supervisor": {"own_report"}, "welfare_lead": EVERYONE},
+    "exposure.log": {
+        "officer": {"own"},
+        "supervisor": {"own_report"},
+        "mentor": {"own_report"},
+        "welfare_lead": EVERYONE,
+    },
 }
 ALL = set(ROLES)
 # Force-wide actions: which roles may use them.
@@ -80,6 +89,18 @@ EXPECTED_FORCE: dict[str, set[str]] = {
     "people.manage": {"administrator"},
     "forces.manage": {"administrator"},
     "accesslog.force": {"welfare_lead"},
+    "support.self": {"officer"},
+    "support.team": {"supervisor", "welfare_lead"},
+    "obligations.record": {"officer", "supervisor", "welfare_lead"},
+    "exposure.submit": {"officer", "supervisor", "mentor", "welfare_lead"},
+    "cases.manage": {"supervisor", "welfare_lead"},
+    "checkins.self": {"officer"},
+    "instruments.view": ALL,
+    # DESIGN.md §3 "move request": the officer, their supervisor, the welfare lead, and a
+    # senior leader once it is escalated (rows filtered; the route itself is open to them).
+    "moves.self": {"officer"},
+    "moves.team": {"supervisor", "welfare_lead"},
+    "moves.view": {"officer", "supervisor", "welfare_lead", "senior_leader"},
 }
 # The person each role is "responsible for" (own_report) in the world fixture.
 REPORT_OF = {"supervisor": "officer", "mentor": "officer"}
@@ -110,8 +131,30 @@ def _url(route: Route, subject_id: int, extra: dict[str, int]) -> str:
 
 def _param_values(world: World, person) -> dict[str, int]:
     """Values for non-person path parameters; a route with an unknown one fails the test."""
-    tok, _ = token_create(person=person, name="t", scope="read", role=_role_of(world, person))
-    return {"token_id": tok.pk}
+    role = _role_of(world, person)
+    tok, _ = token_create(person=person, name="t", scope="read", role=role)
+    # Objects a role may act on whenever it may use the route at all: an officer records their
+    # own welfare day; a supervisor and the welfare lead the supervised officer's 1:1 and flag.
+    if role == "officer":
+        obligation = make_obligation(person, "welfare_day")
+    else:
+        obligation = make_obligation(world.officer, "one_to_one")
+    flag = make_flag(world.officer, owner=world.supervisor)
+    case = make_case(world.force)
+    package = make_package(case, "C")
+    return {
+        "token_id": tok.pk,
+        "obligation_id": obligation.pk,
+        "flag_id": flag.pk,
+        "case_id": case.pk,
+        "package_id": package.pk,
+        # The officer's open request, escalated to the senior leaders so that every role the
+        # design lets see a request sees this one.
+        "request_id": escalated_move_request(world).pk,
+        # The officer's own check-in (only its officer may open its result).
+        "checkin_id": make_checkin(world.officer).pk,
+        "instrument_id": "pulse",
+    }
 
 
 def _role_of(world: World, person) -> str:
@@ -215,7 +258,20 @@ def test_signed_out_visitors_are_sent_to_sign_in_for_every_page(db, client):
     for route in web_routes():
         if route.action == "public":
             continue
-        url = _url(route, 1, {"token_id": 1})
+        url = _url(
+            route,
+            1,
+            {
+                "token_id": 1,
+                "obligation_id": 1,
+                "flag_id": 1,
+                "case_id": 1,
+                "package_id": 1,
+                "request_id": 1,
+                "checkin_id": 1,
+                "instrument_id": 1,
+            },
+        )
         response = client.get(url)
         if response.status_code == 405:
             response = client.post(url)
@@ -224,7 +280,20 @@ def test_signed_out_visitors_are_sent_to_sign_in_for_every_page(db, client):
 
 def test_api_without_a_token_is_refused_for_every_operation(db, client):
     for route in api_routes():
-        url = _url(route, 1, {"token_id": 1})
+        url = _url(
+            route,
+            1,
+            {
+                "token_id": 1,
+                "obligation_id": 1,
+                "flag_id": 1,
+                "case_id": 1,
+                "package_id": 1,
+                "request_id": 1,
+                "checkin_id": 1,
+                "instrument_id": 1,
+            },
+        )
         response = getattr(client, route.method.lower())(url)
         assert response.status_code == 401, route
         assert response.json()["detail"][0]["code"] == "auth.token"

@@ -109,3 +109,15 @@ def test_an_idle_session_is_signed_out_after_the_policy_timeout(world: World, cl
 def test_public_sign_up_is_closed(db, client: Client):
     response = client.get("/accounts/signup/")
     assert b"Sign Up Closed" in response.content or response.status_code in (302, 404)
+
+
+def test_a_person_with_no_role_left_sees_a_plain_page_not_a_redirect_loop(
+    world: World, client: Client
+):
+    from wellgate.people.models import RoleGrant
+
+    RoleGrant.objects.filter(person=world.officer).update(ends_at=clock.now())
+    login(client, world.officer)
+    response = client.get("/")
+    assert response.status_code == 403
+    assert "no role in Wellgate at the moment" in response.content.decode()

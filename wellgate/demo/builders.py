@@ -148,15 +148,6 @@ def build_people(demo: Demo) -> None:
             officer=demo.people["olivia.officer"],
             supervisor=demo.people["sam.supervisor"],
         )
-    for login, mentor in (
-        ("nico.newjoiner", "morgan.mentor"),
-        ("casey.cragside", "sam.supervisor"),
-        ("avery.ashdown", "morgan.mentor"),
-        ("kai.langstrath", "river.trainer"),
-        ("gray.garsdale", "river.trainer"),
-    ):
-        with clock.frozen_at(demo.at(10)):
-            people.mentor_set(by=admin, officer=demo.people[login], mentor=demo.people[mentor])
 
 
 @builder
@@ -170,14 +161,24 @@ def build_policy(demo: Demo) -> None:
             reason="Adopted the Wellgate defaults.",
         )
     with clock.frozen_at(demo.at(90)):
+        # Ofcom's drama numbers (01632 960xxx): fictional, like everything in the demo.
+        contacts = [
+            {
+                "name": "Northmoor Occupational Health (psychological assessments)",
+                "detail": "01632 960 101",
+            },
+            {"name": "Employee assistance programme (24 hours)", "detail": "01632 960 202"},
+            {"name": "Samaritans (24 hours, free)", "detail": "116 123"},
+            {"name": "Emergency", "detail": "999"},
+        ]
         settings = PolicySettings.from_dict(
-            {**PolicySettings().to_dict(), "idle_timeout_minutes": 20}
+            {**PolicySettings().to_dict(), "idle_timeout_minutes": 20, "support_contacts": contacts}
         )
         policy_update(
             by=welfare,
             force=demo.force,
             settings=settings,
-            reason="Shorter idle sign-out agreed with the information security officer.",
+            reason="Support contacts filled in; shorter idle sign-out agreed with information security.",
         )
 
 
@@ -233,3 +234,22 @@ def build(now: dt.datetime | None = None) -> Demo:
     for build_step in BUILDERS:
         build_step(demo)
     return demo
+
+
+# Pathways are walked first: the support demo then opens today's flags, which would block them.
+from wellgate.demo import pathway_demo  # noqa: E402,F401
+
+# isort: split
+from wellgate.demo import support_demo  # noqa: E402,F401
+
+# isort: split
+# Moves last: they happen after the support history, which must not contradict them.
+from wellgate.demo import moves_demo  # noqa: E402,F401
+
+# isort: split
+# Check-ins after everything else: their flags would block the pathways walked above.
+from wellgate.demo import checkins_demo  # noqa: E402,F401
+
+# isort: split
+# Exposure after the pathways: its sessions are checked against the clearance they reached.
+from wellgate.demo import exposure_demo  # noqa: E402,F401

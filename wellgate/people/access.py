@@ -84,6 +84,20 @@ PERSON_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     "person.manage": {
         Role.ADMINISTRATOR: frozenset({"force"}),
     },
+    # Record a 1:1, workload review, debrief or observation about a person, and act on their
+    # flags: whoever may read those notes and is responsible for the person (§3, §6).
+    "support.record": {
+        Role.SUPERVISOR: frozenset({"report"}),
+        Role.WELFARE_LEAD: frozenset({"force"}),
+    },
+    # Log an exposure session (or run its timer): the officer for themself, and whoever may
+    # record pathway evidence for them (a mentor sitting with a new joiner, the supervisor).
+    "exposure.log": {
+        Role.OFFICER: frozenset({"self"}),
+        Role.SUPERVISOR: frozenset({"report"}),
+        Role.MENTOR: frozenset({"mentee"}),
+        Role.WELFARE_LEAD: frozenset({"force"}),
+    },
 }
 
 # Reads of these actions on somebody else are welfare reads and go to the access log.
@@ -95,6 +109,7 @@ WELFARE_READS = frozenset(
         "checkins.view",
         "move.view",
         "accesslog.view",
+        "exposure.log",
     }
 )
 
@@ -112,6 +127,27 @@ FORCE_ACTIONS: dict[str, frozenset[str]] = {
     "people.manage": frozenset({Role.ADMINISTRATOR}),
     "forces.manage": frozenset({Role.ADMINISTRATOR}),
     "accesslog.force": frozenset({Role.WELFARE_LEAD}),
+    # The officer's own support: time away, welfare days, calendar feed, coping strategies.
+    "support.self": frozenset({Role.OFFICER}),
+    # Obligations and flags of the people one looks after (rows filtered by relation).
+    "support.team": frozenset({Role.SUPERVISOR, Role.WELFARE_LEAD}),
+    # Complete or reschedule an obligation one may see (the service checks row and kind).
+    "obligations.record": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WELFARE_LEAD}),
+    # Post exposure sessions (a grading workstation's token): the service then checks
+    # "exposure.log" for the officer each session is about.
+    "exposure.submit": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.MENTOR, Role.WELFARE_LEAD}),
+    # Import grading-tool case exports, create and assign work packages, close cases.
+    "cases.manage": frozenset({Role.SUPERVISOR, Role.WELFARE_LEAD}),
+    # The officer's own check-ins: take or skip one, read its result, suggest a conversation.
+    "checkins.self": frozenset({Role.OFFICER}),
+    # The questionnaires themselves (items, options, licences): no answers and no scores.
+    "instruments.view": frozenset(Role.values),
+    # Ask to leave the team, follow one's own request and withdraw it.
+    "moves.self": frozenset({Role.OFFICER}),
+    # Requests to leave of the people one looks after: acknowledge, agree, record the move.
+    "moves.team": frozenset({Role.SUPERVISOR, Role.WELFARE_LEAD}),
+    # Open one request (rows by "move.view"; a senior leader's only once escalated to them).
+    "moves.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER}),
 }
 
 ACTIONS = frozenset(PERSON_ACTIONS) | frozenset(FORCE_ACTIONS)

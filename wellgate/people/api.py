@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Schema
 
-from wellgate.api import api_access, api_viewer
+from wellgate.api import AccessRouter, api_access, api_viewer
 from wellgate.people import queries
 
-router = Router(tags=["people"])
+router = AccessRouter(tags=["people"])
 
 
 class PersonOut(Schema):

@@ -165,6 +165,27 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+# What a reader opened, in words for the officer (entries store the stable code).
+ACCESS_LABELS = {
+    "pathway.view": "Pathway and clearance",
+    "pathway timeline": "Pathway timeline",
+    "obligations.view": "Support: obligations and attendance",
+    "notes.view": "1:1 and observation notes",
+    "checkins.view": "Check-in results",
+    "move.view": "Request to leave the team",
+    "move.reason": "Reason for leaving the team",
+    "accesslog.view": "Who has looked at the record",
+    "access log": "Who has looked at the record",
+}
+
+
+def access_label(what: str) -> str:
+    api = what.startswith("api ")
+    code = what[4:] if api else what
+    label = ACCESS_LABELS.get(code, code.replace(".view", "").replace("_", " ").capitalize())
+    return f"{label} (through the API)" if api else label
+
+
 class AccessLogEntry(models.Model):
     """One read of somebody else's welfare record. Written once, never changed."""
 
@@ -186,6 +207,10 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Access log entries cannot be deleted.")
+
+    @property
+    def what_label(self) -> str:
+        return access_label(self.what)
 
 
 class TokenScope(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -248,6 +249,26 @@ def mentor_set(*, by: Viewer, officer: Person, mentor: Person | None) -> None:
         )
 
 
+@transaction.atomic
+def officer_leave_team(*, by: Viewer, officer: Person) -> int:
+    """The officer has left the team: from now they hold no officer role, and their line
+    management and mentoring end. Nothing is deleted (the history stays); returns how many
+    records were ended.
+
+    For the officer's supervisor or the welfare lead (who record a move out of the team) and
+    for an administrator.
+    """
+    if not (can(by, "person.manage", officer) or can(by, "pathway.decide", officer)):
+        raise PeopleRefused("access.denied", "You do not have access to do this.")
+    now = clock.now()
+    ended = (
+        RoleGrant.objects.current(now).filter(person=officer, role=Role.OFFICER).update(ends_at=now)
+    )
+    ended += LineManagement.objects.current(now).filter(officer=officer).update(ends_at=now)
+    ended += MentorAssignment.objects.current(now).filter(officer=officer).update(ends_at=now)
+    return ended
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -300,3 +321,20 @@ def token_revoke(*, by: Viewer, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
+
+
+def access_log_record_many(*, viewer: Viewer, subjects: Iterable[Person], what: str) -> None:
+    """Record that ``viewer`` read part of several people's welfare records (a list page)."""
+    now = clock.now()
+    others = {s.pk: s for s in subjects if s.pk != viewer.person.pk}
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            force_id=s.force_id,
+            viewer=viewer.person,
+            viewer_role=viewer.role,
+            subject=s,
+            what=what,
+            at=now,
+        )
+        for s in others.values()
+    )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from wellgate.homes import panels_for
 from wellgate.people import queries
 from wellgate.people import services as people
 from wellgate.people.forms import (
@@ -48,10 +49,6 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["supervisor"] = queries.current_supervisor(viewer.person)
         ctx["mentor"] = queries.current_mentor(viewer.person)
         ctx["team"] = queries.team_of(viewer.person)
-    elif viewer.role == Role.SUPERVISOR:
-        ctx["page"] = paginate(request, queries.reports_of(viewer.person).order_by("full_name"))
-    elif viewer.role == Role.MENTOR:
-        ctx["page"] = paginate(request, queries.mentees_of(viewer.person).order_by("full_name"))
     elif viewer.role == Role.WELFARE_LEAD:
         search = request.GET.get("q", "").strip()
         officers = queries.officers_of_force(viewer.force_id)
@@ -77,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["teams"] = Team.objects.filter(force_id=viewer.force_id).annotate(
             members=Count("role_grants__person", distinct=True)
         )
+    ctx["panels"] = panels_for(request, viewer)
     return render(request, f"people/home_{viewer.role}.html", ctx)
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from wellgate.people.access import (
     ACTIONS,
@@ -49,6 +50,9 @@ def access(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             viewer = getattr(request, "viewer", None)
             if viewer is None:
+                if request.user.is_authenticated:
+                    # Signed in but holding no role now (e.g. after moving out of the team).
+                    return render(request, "people/no_role.html", status=403)
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if subject is not None:
                 person = person_or_404(viewer, action, int(kwargs.pop(subject)))
