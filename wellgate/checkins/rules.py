@@ -20,10 +20,12 @@ A reversed item is reflected about its option range: ``value' = lowest + highest
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
@@ -811,3 +813,107 @@ def changes(instrument: Instrument, previous: Score | None, current: Score) -> l
                     )
                 )
     return found
+
+
+# Cadence ----------------------------------------------------------------------------------
+
+PULSE = "pulse"
+# The fuller set offered every few months (WHO-5 is there to take whenever one likes).
+FULL_SET = ("phq9", "gad7", "pcl5", "proqol5")
+GROUPS = {"pulse": (PULSE,), "full": FULL_SET}
+
+
+@dataclass(frozen=True)
+class Due:
+    """A group of check-ins the officer is invited to take: ``since`` is the day it fell due."""
+
+    group: str  # "pulse" or "full"
+    instrument_ids: tuple[str, ...]
+    since: date
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, kept inside shorter months (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def due_checkins(
+    *,
+    last_done: Mapping[str, date],
+    joined_on: date,
+    today: date,
+    pulse_weeks: int,
+    full_months: int,
+) -> list[Due]:
+    """Which check-ins are due today, by group.
+
+    ``last_done`` holds, per instrument id, the last day the officer took it or chose to skip
+    it: a skip counts as done, so that declining is never met with a reminder. An instrument
+    never taken falls due on the day the officer joined (a baseline to compare against).
+    """
+    found: list[Due] = []
+    for group, ids in GROUPS.items():
+        due_on: dict[str, date] = {}
+        for instrument_id in ids:
+            last = last_done.get(instrument_id)
+            if last is None:
+                due_on[instrument_id] = joined_on
+            elif group == "pulse":
+                due_on[instrument_id] = last + timedelta(weeks=pulse_weeks)
+            else:
+                due_on[instrument_id] = add_months(last, full_months)
+        now_due = tuple(i for i in ids if due_on[i] <= today)
+        if now_due:
+            found.append(Due(group, now_due, min(due_on[i] for i in now_due)))
+    return found
+
+
+# Plain words ------------------------------------------------------------------------------
+
+
+def key_range(instrument: Instrument, key: str) -> tuple[float, float]:
+    """The lowest and highest total ``key`` can take (for "12 out of 27" and chart axes)."""
+    if instrument.scoring == "percentage" and key == TOTAL:
+        return 0.0, 100.0
+    chosen = [it for it in instrument.items if key == TOTAL or it.subscale == key]
+    return float(sum(min(it.values) for it in chosen)), float(sum(max(it.values) for it in chosen))
+
+
+def key_label(key: str) -> str:
+    """How a total is named to people: "Total", "Secondary traumatic stress"."""
+    return "Total" if key == TOTAL else key.replace("_", " ").capitalize()
+
+
+def critical_when(instrument: Instrument) -> list[str]:
+    """Each answer that tells the welfare lead at once, as a phrase finishing "if you …"."""
+    phrases: list[str] = []
+    numbers = {it.id: n for n, it in enumerate(instrument.items, 1)}
+    for rule in instrument.critical_items:
+        item = instrument.item(rule.item)
+        ordered = sorted(item.options, key=lambda o: o.value)
+        below = [o for o in ordered if o.value < rule.minimum]
+        where = f"question {numbers[rule.item]} (“{item.text}”)"
+        if len(below) == 1:
+            phrases.append(f"answer {where} with anything but “{below[0].label}”")
+        else:
+            first = next(o for o in ordered if o.value >= rule.minimum)
+            phrases.append(f"answer {where} with “{first.label}” or more")
+    for total_rule in instrument.critical_totals:
+        what = "total" if total_rule.key == TOTAL else key_label(total_rule.key).lower()
+        phrases.append(f"reach a {what} of {total_rule.minimum:g} or more")
+    return phrases
+
+
+def change_when(instrument: Instrument) -> list[str]:
+    """Each change rule as a phrase finishing "if your …", for telling people in advance."""
+    phrases = []
+    for rule in instrument.change_rules:
+        what = "total" if rule.key == TOTAL else key_label(rule.key).lower()
+        if rule.kind == "rise" and rule.by is not None:
+            phrases.append(f"{what} rises by {rule.by:g} or more")
+        else:
+            phrases.append(f"{what} moves into a higher band")
+    return phrases
