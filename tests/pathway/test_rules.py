@@ -311,7 +311,7 @@ def test_open_flags_block_the_gate():
     state = p.state()
     assert [r.code for r in state.unmet] == ["gate.open_flags"]
     assert (
-        state.unmet[0].message == "2 open welfare flags must first be closed with a conversation."
+        state.unmet[0].message == "An open welfare matter must first be closed with a conversation."
     )
     assert p.record("advanced", "supervisor", stage="cat_c") == [
         "advance.gate_incomplete",

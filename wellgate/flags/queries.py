@@ -28,10 +28,13 @@ def open_flag_count(officer: Person, at: dt.datetime | None = None) -> int:
     return Flag.objects.filter(_open_at(at), officer=officer).count()
 
 
-def open_flag_counts(officer_ids: Iterable[int], at: dt.datetime | None = None) -> dict[int, int]:
+def open_flag_counts(
+    officer_ids: Iterable[int], at: dt.datetime | None = None, exclude_sources: tuple[str, ...] = ()
+) -> dict[int, int]:
     """Open flags per officer, for many officers in one query (absent: none open)."""
     rows = (
         Flag.objects.filter(_open_at(at), officer_id__in=list(officer_ids))
+        .exclude(source__in=exclude_sources)
         .values("officer_id")
         .annotate(n=Count("id"))
         .order_by()

@@ -105,6 +105,8 @@ def team_rows(officers: list[Person], now: dt.datetime | None = None) -> list[Te
     for e in PathwayEvent.objects.filter(officer_id__in=ids).order_by("recorded_at", "id"):
         by_officer[e.officer_id].append(as_rule_event(e))
     contexts = gate_contexts(ids)
+    # Shown on team pages: a check-in flag is the welfare lead's alone, never a supervisor's.
+    shown_flags = open_flag_counts(ids, exclude_sources=("checkin",))
     policies: dict[int, rules.PolicySettings] = {}
     rows = []
     for officer in officers:
@@ -123,7 +125,7 @@ def team_rows(officers: list[Person], now: dt.datetime | None = None) -> list[Te
                 days_at_stage=(now - st.stage_entered_at).days if st.stage_entered_at else None,
                 gate_done=total - len(unmet),
                 gate_total=total,
-                open_flags=contexts[officer.pk].open_flags,
+                open_flags=shown_flags.get(officer.pk, 0),
             )
         )
     return rows
@@ -197,7 +199,7 @@ _CHECK_LABELS = {
     "gate.reflection_discussion": "You have talked it through after your last session",
     "gate.readiness": "You have said you feel able to view more",
     "gate.sign_off": "Your supervisor has signed off",
-    "gate.open_flags": "No open welfare flags",
+    "gate.open_flags": "No open welfare matters",
     "gate.psych_assessment": "A recent psychological assessment",
 }
 

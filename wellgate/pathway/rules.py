@@ -412,8 +412,7 @@ def _gate(
         unmet.append(
             Requirement(
                 "gate.open_flags",
-                f"{_plural(context.open_flags, 'open welfare flag')} must first be closed with "
-                "a conversation.",
+                "An open welfare matter must first be closed with a conversation.",
             )
         )
 
