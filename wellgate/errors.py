@@ -22,3 +22,19 @@ class Refused(Exception):
 
     def details(self) -> list[Detail]:
         raise NotImplementedError
+
+
+class SingleRefusal(Refused):
+    """A refusal with one reason: a stable code, a sentence, the field it concerns."""
+
+    def __init__(
+        self, code: str, message: str, field: str | None = None, status: int = 422
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+    def details(self) -> list[Detail]:
+        return [Detail(self.code, self.message, self.field)]

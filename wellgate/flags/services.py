@@ -11,25 +11,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from wellgate import clock
-from wellgate.errors import Detail, Refused
+from wellgate.errors import SingleRefusal
 from wellgate.flags.models import EventType, Flag, FlagEvent, Severity, Source, State
 from wellgate.notify.services import enqueue
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import LineManagement, Person, Role, RoleGrant
 
 
-class FlagError(Refused):
+class FlagError(SingleRefusal):
     """A refused change to a flag: a stable code, a sentence, the field; nothing was written."""
-
-    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
-
-    def details(self) -> list[Detail]:
-        return [Detail(self.code, self.message, self.field)]
 
 
 def welfare_leads_of(force_id: int) -> list[Person]:

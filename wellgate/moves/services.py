@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellgate import clock
-from wellgate.errors import Detail, Refused
+from wellgate.errors import SingleRefusal
 from wellgate.moves import queries, rules
 from wellgate.moves.models import OPEN_STATES, MoveBreach, MoveEvent, MoveRequest
 from wellgate.notify.services import enqueue
@@ -46,18 +46,8 @@ _ACCESS_CODES = frozenset(
 )
 
 
-class MoveError(Refused):
+class MoveError(SingleRefusal):
     """A refused step on a request to leave: a stable code, a sentence, the field."""
-
-    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
-
-    def details(self) -> list[Detail]:
-        return [Detail(self.code, self.message, self.field)]
 
 
 def _not_found() -> MoveError:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from wellgate import clock
-from wellgate.errors import Detail, Refused
+from wellgate.errors import SingleRefusal
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import (
     AccessLogEntry,
@@ -27,17 +27,8 @@ from wellgate.people.models import (
 )
 
 
-class PeopleRefused(Refused):
+class PeopleRefused(SingleRefusal):
     """A refused write: ``code`` is stable, ``message`` says what to fix, ``field`` names the input."""
-
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def details(self) -> list[Detail]:
-        return [Detail(self.code, self.message, self.field)]
 
 
 def _require(viewer: Viewer, action: str, subject: object = None) -> None:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellgate import clock
-from wellgate.errors import Detail, Refused
+from wellgate.errors import SingleRefusal
 from wellgate.flags import services as flag_services
 from wellgate.flags.models import Flag, Severity, Source, State
 from wellgate.notify.services import enqueue
@@ -51,18 +51,8 @@ from wellgate.support.models import (
 from wellgate.support.queries import team_ids_of
 
 
-class SupportError(Refused):
+class SupportError(SingleRefusal):
     """A refused support write: a stable code, a sentence, the field; nothing was written."""
-
-    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
-
-    def details(self) -> list[Detail]:
-        return [Detail(self.code, self.message, self.field)]
 
 
 def _denied(
