@@ -129,6 +129,8 @@ def test_two_tick_processes_at_once_deliver_each_message_once(world: World):
     outs = [p.communicate(timeout=120)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
     delivered = [int(o.split("notify.deliver: ")[1].split(",")[0]) for o in outs]
-    assert sum(delivered) == 300
-    assert Notification.objects.count() == 300
+    # The ticks may queue and deliver messages of their own (invitations, reminders) too:
+    # every queued message, ours included, is delivered exactly once between the two.
+    assert sum(delivered) == OutboxMessage.objects.count() == Notification.objects.count()
+    assert Notification.objects.filter(outbox__dedup_key__startswith="bulk-").count() == 300
     assert OutboxMessage.objects.filter(delivered_at__isnull=True).count() == 0
