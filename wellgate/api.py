@@ -158,7 +158,8 @@ class AccessAuth(TokenAuth):
         if not raw.isdigit():
             return viewer  # not an id at all: input validation names the field (422)
         person = person_or_404(viewer, self.action, int(raw))
-        if self.action in WELFARE_READS and request.method == "GET":
+        # A write's answer, or its refusal, shows the record's state too: log every method.
+        if self.action in WELFARE_READS:
             access_log_record(viewer=viewer, subject=person, what=f"api {self.action}")
         request.subject = person  # type: ignore[attr-defined]
         return viewer

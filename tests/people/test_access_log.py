@@ -63,3 +63,57 @@ def test_an_access_log_entry_cannot_be_changed_or_deleted(world: World):
     with pytest.raises(AppendOnlyError):
         entry.delete()
     assert AccessLogEntry.objects.get().what == "pathway.view"
+
+
+def test_an_advance_refused_through_the_api_is_logged_because_it_names_the_unmet_gate(
+    world: World, client: Client
+):
+    from tests.pathway.test_pathway_api import bearer
+    from wellgate import clock
+    from wellgate.pathway.services import ensure_joined
+
+    ensure_joined(officer=world.officer, joined_at=clock.now())
+    response = client.post(
+        f"/api/v1/people/{world.officer.pk}/pathway/events",
+        {"type": "advanced"},
+        content_type="application/json",
+        **bearer(world.supervisor, Role.SUPERVISOR),
+    )
+    assert response.status_code == 422 and "gate.readiness" in response.content.decode()
+    entry = AccessLogEntry.objects.get(subject=world.officer)
+    assert (entry.viewer, entry.what) == (world.supervisor, "api pathway.view")
+
+
+def test_a_refused_sign_off_form_is_logged_because_it_shows_the_gate(world: World, client: Client):
+    from wellgate import clock
+    from wellgate.pathway.services import ensure_joined
+
+    ensure_joined(officer=world.officer, joined_at=clock.now())
+    login(client, world.supervisor, Role.SUPERVISOR)
+    response = client.post(f"/people/{world.officer.pk}/pathway/decide/", {"type": "advanced"})
+    assert response.status_code < 500
+    assert AccessLogEntry.objects.filter(
+        subject=world.officer, viewer=world.supervisor, what="pathway.decide"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/team/pathway/",
+        "/people/{id}/pathway/decide/",
+        "/people/{id}/pathway/record/",
+        "/people/{id}/support/meeting/",
+    ],
+)
+def test_pages_showing_a_reports_pathway_or_support_are_logged(
+    world: World, client: Client, url: str
+):
+    from wellgate import clock
+    from wellgate.pathway.services import ensure_joined
+
+    ensure_joined(officer=world.officer, joined_at=clock.now())
+    login(client, world.supervisor, Role.SUPERVISOR)
+    assert client.get(url.format(id=world.officer.pk)).status_code == 200
+    assert AccessLogEntry.objects.filter(subject=world.officer, viewer=world.supervisor).exists()

@@ -434,6 +434,8 @@ def _assignable(viewer: Viewer) -> list[tuple[int, str]]:
     """Officers the viewer looks after, each with what they are cleared for now."""
     officers = list(_officers_of(viewer).order_by("full_name"))
     rows = pathway_queries.team_rows(officers)
+    # Each choice shows the officer's stage and clearance: a read of their pathway.
+    access_log_record_many(viewer=viewer, subjects=officers, what="pathway.view")
     choices = []
     for row in rows:
         c = row.state.clearance

@@ -18,15 +18,17 @@ from wellgate.web import add_refusal
 
 
 def _flag(request: HttpRequest, flag_id: int) -> Flag:
-    return get_object_or_404(flags_visible_to(viewer_of(request)), pk=flag_id)
+    """The flag if the viewer may see it; every page about it shows the officer's welfare
+    state, so opening one is logged (a refused form re-shows the flag too)."""
+    viewer = viewer_of(request)
+    flag = get_object_or_404(flags_visible_to(viewer), pk=flag_id)
+    access_log_record(viewer=viewer, subject=flag.officer, what="flag")
+    return flag
 
 
 @access("support.team")
 def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
-    viewer = viewer_of(request)
-    flag = _flag(request, flag_id)
-    access_log_record(viewer=viewer, subject=flag.officer, what="flag")
-    return _render(request, flag, FlagNoteForm(), FlagCloseForm())
+    return _render(request, _flag(request, flag_id), FlagNoteForm(), FlagCloseForm())
 
 
 def _render(

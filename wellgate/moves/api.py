@@ -155,6 +155,8 @@ def _step(
 ) -> dict[str, Any]:
     viewer = api_viewer(request)
     req = queries.request_or_404(viewer, request_id)
+    # The answer (or the refusal) shows the request's state: a read of the officer's record.
+    access_log_record(viewer=viewer, subject=req.officer, what="api move request")
     req = services.move_step(by=viewer, request=req, action=action, destination=destination)
     return _out(viewer, req)
 

@@ -11,6 +11,7 @@ from wellgate.pathway import queries
 from wellgate.people import queries as people_queries
 from wellgate.people.access import Viewer
 from wellgate.people.models import Role
+from wellgate.people.services import access_log_record_many
 from wellgate.policy import queries as policy_queries
 
 SHOWN = 8
@@ -41,4 +42,6 @@ def team_panel(request: HttpRequest, viewer: Viewer) -> dict[str, Any]:
             r.officer.full_name,
         )
     )
-    return {"rows": rows[:SHOWN], "more": max(0, len(rows) - SHOWN), "total": len(rows)}
+    shown = rows[:SHOWN]
+    access_log_record_many(viewer=viewer, subjects=[r.officer for r in shown], what="pathway.view")
+    return {"rows": shown, "more": max(0, len(rows) - SHOWN), "total": len(rows)}

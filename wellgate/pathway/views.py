@@ -18,6 +18,7 @@ from wellgate.pathway.forms import (
 from wellgate.people import queries as people_queries
 from wellgate.people.access import can
 from wellgate.people.models import Person, Role, RoleGrant
+from wellgate.people.services import access_log_record_many
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries as policy_queries
 from wellgate.web import add_refusal, paginate
@@ -271,6 +272,7 @@ def team_pathway(request: HttpRequest) -> HttpResponse:
         officers = people_queries.officers_of_force(viewer.force_id)
     page = paginate(request, officers.order_by("full_name"), per_page=50)
     rows = queries.team_rows(list(page.object_list))
+    access_log_record_many(viewer=viewer, subjects=[r.officer for r in rows], what="pathway.view")
     return render(request, "pathway/team.html", {"page": page, "rows": rows})
 
 

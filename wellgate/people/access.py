@@ -100,10 +100,14 @@ PERSON_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-# Reads of these actions on somebody else are welfare reads and go to the access log.
+# Reads of these actions on somebody else are welfare reads and go to the access log: the
+# record pages, and the forms that show welfare state (the gate, obligations, open flags).
 WELFARE_READS = frozenset(
     {
         "pathway.view",
+        "pathway.record",
+        "pathway.decide",
+        "support.record",
         "obligations.view",
         "notes.view",
         "checkins.view",

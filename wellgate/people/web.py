@@ -56,7 +56,8 @@ def access(
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if subject is not None:
                 person = person_or_404(viewer, action, int(kwargs.pop(subject)))
-                if action in WELFARE_READS and request.method in ("GET", "HEAD"):
+                # A refused form re-shows the record's state: log writes as well as reads.
+                if action in WELFARE_READS:
                     access_log_record(viewer=viewer, subject=person, what=log or action)
                 return view(request, person, *args, **kwargs)
             if not can(viewer, action, viewer.person.force):
