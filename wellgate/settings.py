@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wellgate.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,10 +176,22 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "wellgate.people.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
-# Failed logins: slowed per IP, then the account is locked for a while (allauth's limiter).
+# A changed address is used only once confirmed (allauth's e-mail change: one address in use,
+# one waiting); account changes are mailed to the person (allauth's notifications).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Wellgate: "
+# Failed logins never lock an account (a welfare lead locked out in a crisis): allauth's
+# lock-out is off unless set here, and the adapter slows each further attempt at the account
+# instead (after WELLGATE_LOGIN_FREE_FAILURES failures: 1 s, 2 s, 4 s … up to
+# WELLGATE_LOGIN_MAX_DELAY), counting failures over WELLGATE_LOGIN_FAILURE_WINDOW seconds.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": envstr("WELLGATE_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": envstr("WELLGATE_LOGIN_RATE_LIMIT", ""),
 }
+WELLGATE_LOGIN_FREE_FAILURES = envint("WELLGATE_LOGIN_FREE_FAILURES", 3)
+WELLGATE_LOGIN_MAX_DELAY = envint("WELLGATE_LOGIN_MAX_DELAY", 5)
+WELLGATE_LOGIN_FAILURE_WINDOW = envint("WELLGATE_LOGIN_FAILURE_WINDOW", 15 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wellgate"
 SOCIALACCOUNT_ADAPTER = "wellgate.people.adapters.SocialAccountAdapter"

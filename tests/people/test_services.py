@@ -27,6 +27,7 @@ def test_administrator_creates_a_person_with_a_role_and_one_time_password(world:
     assert created.person.email == "new.joiner@example.test"
     assert created.person.force == world.force
     assert created.person.check_password(created.password)
+    assert created.person.must_change_password and created.role_request is None
     assert (
         RoleGrant.objects.current()
         .filter(person=created.person, role=Role.OFFICER, team=world.team)
@@ -105,9 +106,9 @@ def test_a_supervisor_must_hold_the_supervisor_role(world: World):
 
 
 def test_nobody_supervises_themselves(world: World):
-    services.role_grant(
-        by=admin(world), person=world.officer, role=Role.SUPERVISOR, team=world.team
-    )
+    from tests.factories import grant
+
+    grant(world.officer, Role.SUPERVISOR, world.team)
     with pytest.raises(services.PeopleRefused) as exc:
         services.supervisor_set(by=admin(world), officer=world.officer, supervisor=world.officer)
     assert exc.value.code == "line.self"
@@ -132,6 +133,7 @@ def test_a_new_force_gets_its_own_administrator(db):
         name="Westmarch Police", admin_email="admin@westmarch.test", admin_name="W Admin", by=None
     )
     assert person.force == force and person.check_password(password)
+    assert person.must_change_password
     assert RoleGrant.objects.current().filter(person=person, role=Role.ADMINISTRATOR).exists()
     with pytest.raises(services.PeopleRefused):
         services.force_create(
@@ -169,3 +171,15 @@ def test_nobody_revokes_someone_elses_token(world: World):
     )
     with pytest.raises(services.PeopleRefused):
         services.token_revoke(by=viewer(world.supervisor), token=token)
+
+
+def test_the_create_force_command_prints_a_one_time_password(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_force", "Westmarch Police", "admin@westmarch.test", "W Admin", stdout=out)
+    assert "one-time password" in out.getvalue()
+    admin_person = Person.objects.get(email="admin@westmarch.test")
+    assert admin_person.must_change_password

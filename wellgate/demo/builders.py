@@ -208,6 +208,7 @@ def build_other_force(demo: Demo) -> None:
         )
         admin.set_password(DEMO_PASSWORD)
         admin.is_demo = True
+        admin.must_change_password = False  # the demo password is published, not one-time
         admin.save()
         team = Team.objects.create(force=other, name="Eastvale POLIT")
         for login, name in (("ezra.officer", "Ezra Officer"), ("erin.officer", "Erin Officer")):

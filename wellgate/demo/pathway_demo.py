@@ -83,7 +83,11 @@ class _Walker:
         )
         with self._at():
             services.guidance_acknowledge(by=self.me())
-            services.mentor_assign(by=self.sup(), officer=self.officer, mentor=self.mentor)
+            # Nobody appoints themself a mentor: Sam's own mentee is assigned by the welfare lead.
+            by = self.sup()
+            if by.person == self.mentor:
+                by = _as(self.demo.people["wendy.welfare"], Role.WELFARE_LEAD)
+            services.mentor_assign(by=by, officer=self.officer, mentor=self.mentor)
         self.step(days=1)
         if finish:
             self.ready_and_signed()

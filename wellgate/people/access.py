@@ -128,8 +128,14 @@ FORCE_ACTIONS: dict[str, frozenset[str]] = {
     "escalations.view": frozenset({Role.WELFARE_LEAD, Role.SENIOR_LEADER}),
     "policy.view": frozenset({Role.WELFARE_LEAD, Role.ADMINISTRATOR, Role.SENIOR_LEADER}),
     "policy.edit": frozenset({Role.WELFARE_LEAD, Role.ADMINISTRATOR}),
+    # Approve or reject a loosening policy change (the service also requires a second person
+    # of the other role than the proposer's).
+    "policy.approve": frozenset({Role.WELFARE_LEAD, Role.SENIOR_LEADER}),
     "people.manage": frozenset({Role.ADMINISTRATOR}),
-    "forces.manage": frozenset({Role.ADMINISTRATOR}),
+    # Role grants waiting for a second person: listed to those who may approve them (the
+    # service refuses the one who asked and the grantee). Forces themselves are created by
+    # the platform operator on the command line: no force role lists or creates forces.
+    "grants.approve": frozenset({Role.ADMINISTRATOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER}),
     "accesslog.force": frozenset({Role.WELFARE_LEAD}),
     # The officer's own support: time away, welfare days, calendar feed, coping strategies.
     "support.self": frozenset({Role.OFFICER}),
@@ -164,6 +170,9 @@ class Viewer:
     person: Person
     role: str
     roles: tuple[str, ...] = ()
+    # The session signed in with a one-time password or after a reset to an address an
+    # administrator set: every welfare read, one's own too, goes to the access log marked.
+    after_admin_reset: bool = False
     _relations: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property

@@ -7,12 +7,6 @@ from django import forms
 from wellgate.people.models import Person, Role, Team, TokenScope
 
 
-class ForceForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Force name")
-    admin_name = forms.CharField(max_length=150, label="First administrator's full name")
-    admin_email = forms.EmailField(label="First administrator's e-mail")
-
-
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=120, label="Team name")
 
@@ -35,7 +29,10 @@ class PersonCreateForm(forms.Form):
 
 class PersonEditForm(forms.Form):
     full_name = forms.CharField(max_length=150, label="Full name")
-    email = forms.EmailField(label="E-mail")
+    email = forms.EmailField(
+        label="E-mail",
+        help_text="A new address is used once its owner confirms it; both addresses are told.",
+    )
     is_active = forms.BooleanField(required=False, label="Account is active")
 
 

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from wellgate.people.queries import viewer_for
 
 SESSION_ROLE = "wellgate_role"
+# Why this session is marked (see ``services.sign_in_record``); absent when it is not.
+SESSION_ADMIN_RESET = "wellgate_admin_reset"
 
 
 class ViewerMiddleware:
@@ -19,5 +21,8 @@ class ViewerMiddleware:
         request.viewer = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            request.viewer = viewer_for(user, request.session.get(SESSION_ROLE))  # type: ignore[attr-defined]
+            viewer = viewer_for(user, request.session.get(SESSION_ROLE))
+            if viewer is not None:
+                viewer.after_admin_reset = bool(request.session.get(SESSION_ADMIN_RESET))
+            request.viewer = viewer  # type: ignore[attr-defined]
         return self.get_response(request)

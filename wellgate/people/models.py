@@ -22,6 +22,18 @@ class Role(models.TextChoices):
 MFA_ROLES = frozenset({Role.SUPERVISOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER, Role.ADMINISTRATOR})
 # Roles granted to a team rather than the whole force.
 TEAM_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.MENTOR})
+# Roles that need a second person's approval (DESIGN.md §1: a grant needs a second person).
+# Every role but the officer's reads someone else's welfare record (§3: supervisor, mentor,
+# welfare lead; a senior leader reads escalated move requests) or can approve such a grant
+# (senior leader, administrator): were either immediate, one administrator could approve
+# their own request through a second account they created.
+APPROVAL_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.MENTOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER, Role.ADMINISTRATOR}
+)
+# Who may approve such a grant: another administrator, the welfare lead (who guards the
+# welfare records) or a senior leader (who answers for the force); never the one who asked,
+# never the grantee.
+APPROVER_ROLES = frozenset({Role.ADMINISTRATOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER})
 
 
 class Force(models.Model):
@@ -69,6 +81,13 @@ class Person(AbstractBaseUser):
     # Demo accounts skip two-step verification so the demo can be explored at once.
     is_demo = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # The password is a one-time password somebody else issued: change it before anything else.
+    must_change_password = models.BooleanField(default=False)
+    # When an administrator last changed the sign-in address: a password reset sent there
+    # is one the administrator may have received.
+    email_changed_by_admin_at = models.DateTimeField(null=True, blank=True)
+    # The password was set through such a reset: sign-ins with it are marked until it changes.
+    password_from_admin_reset = models.BooleanField(default=False)
 
     objects: ClassVar[PersonManager] = PersonManager()
 
@@ -117,6 +136,39 @@ class RoleGrant(models.Model):
     class Meta:
         ordering = ("starts_at",)
         indexes = [models.Index(fields=("person", "role", "ends_at"))]
+
+
+class RoleRequestState(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RoleRequest(models.Model):
+    """A role grant waiting for a second person (see ``APPROVAL_ROLES``); kept once decided."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_requests")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="role_requests"
+    )
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=10, choices=RoleRequestState.choices, default=RoleRequestState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    grant = models.OneToOneField(
+        RoleGrant, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ("-requested_at", "-id")
+        indexes = [models.Index(fields=("state", "requested_at"))]
 
 
 class LineManagement(models.Model):
@@ -176,6 +228,15 @@ ACCESS_LABELS = {
     "move.reason": "Reason for leaving the team",
     "accesslog.view": "Who has looked at the record",
     "access log": "Who has looked at the record",
+    # Only in a session marked as started after an administrator reset (own reads).
+    "session.signed_in": "Signed in",
+    "home.view": "Home page",
+    "inbox.view": "Inbox",
+    "checkins.self": "Own check-ins",
+    "support.self": "Own support",
+    "moves.self": "Own request to leave the team",
+    "moves.view": "Request to leave the team",
+    "obligations.record": "Support: obligations and attendance",
 }
 
 
@@ -187,7 +248,8 @@ def access_label(what: str) -> str:
 
 
 class AccessLogEntry(models.Model):
-    """One read of somebody else's welfare record. Written once, never changed."""
+    """One read of somebody else's welfare record (or, in a session marked
+    ``after_admin_reset``, of one's own). Written once, never changed."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
     viewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="accesses_made")
@@ -195,6 +257,9 @@ class AccessLogEntry(models.Model):
     subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="accesses_received")
     what = models.CharField(max_length=60)
     at = models.DateTimeField(db_index=True)
+    # Read in a session that signed in with a one-time password or after a password reset
+    # to an address an administrator set: it may not have been the officer at all.
+    after_admin_reset = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-at", "-id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db.models import Prefetch, QuerySet
 
 from wellgate.people.access import Viewer
@@ -13,6 +14,8 @@ from wellgate.people.models import (
     Person,
     Role,
     RoleGrant,
+    RoleRequest,
+    RoleRequestState,
 )
 
 # Order in which a person's roles are offered; the first is their landing role.
@@ -125,3 +128,36 @@ def supervisor_history(person: Person) -> QuerySet[LineManagement]:
         .select_related("supervisor")
         .order_by("-starts_at")
     )
+
+
+def pending_email(person: Person) -> str:
+    """The new address waiting for its owner's confirmation ("" when none)."""
+    address = (
+        EmailAddress.objects.filter(user=person, verified=False)
+        .exclude(email__iexact=person.email)
+        .first()
+    )
+    return address.email if address else ""
+
+
+def _role_requests() -> QuerySet[RoleRequest]:
+    return RoleRequest.objects.select_related("person", "team", "requested_by", "decided_by")
+
+
+def role_requests_pending(force_id: int) -> QuerySet[RoleRequest]:
+    """Role grants of the force waiting for a second person, oldest first."""
+    return (
+        _role_requests()
+        .filter(person__force_id=force_id, state=RoleRequestState.PENDING)
+        .order_by("requested_at", "id")
+    )
+
+
+def role_requests_decided(force_id: int) -> QuerySet[RoleRequest]:
+    return (
+        _role_requests().filter(person__force_id=force_id).exclude(state=RoleRequestState.PENDING)
+    )
+
+
+def role_requests_of(person: Person) -> QuerySet[RoleRequest]:
+    return _role_requests().filter(person=person)

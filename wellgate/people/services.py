@@ -7,13 +7,17 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from wellgate import clock
 from wellgate.errors import SingleRefusal
+from wellgate.people import mail
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import (
+    APPROVAL_ROLES,
+    TEAM_ROLES,
     AccessLogEntry,
     ApiToken,
     Force,
@@ -22,6 +26,8 @@ from wellgate.people.models import (
     Person,
     Role,
     RoleGrant,
+    RoleRequest,
+    RoleRequestState,
     Team,
     TokenScope,
 )
@@ -37,8 +43,12 @@ def _require(viewer: Viewer, action: str, subject: object = None) -> None:
 
 
 def access_log_record(*, viewer: Viewer, subject: Person, what: str) -> None:
-    """Record that ``viewer`` read part of ``subject``'s welfare record (not their own)."""
-    if viewer.person.pk == subject.pk:
+    """Record that ``viewer`` read part of ``subject``'s welfare record.
+
+    One's own reads are not logged, except in a session marked ``after_admin_reset``: there
+    the reader may not be the officer at all, so every read is logged and marked.
+    """
+    if viewer.person.pk == subject.pk and not viewer.after_admin_reset:
         return
     AccessLogEntry.objects.create(
         force_id=subject.force_id,
@@ -47,6 +57,7 @@ def access_log_record(*, viewer: Viewer, subject: Person, what: str) -> None:
         subject=subject,
         what=what,
         at=clock.now(),
+        after_admin_reset=viewer.after_admin_reset,
     )
 
 
@@ -54,9 +65,17 @@ def access_log_record(*, viewer: Viewer, subject: Person, what: str) -> None:
 def force_create(
     *, name: str, admin_email: str, admin_name: str, by: Viewer | None
 ) -> tuple[Force, Person, str]:
-    """A new force with its first administrator; returns the one-time password."""
+    """A new force with its first administrator; returns the one-time password, which must be
+    changed at first sign-in.
+
+    Only the platform operator creates forces (``wellgate create_force``, ``by=None``): a
+    person acting in a force's role never does, whatever the role.
+    """
     if by is not None:
-        _require(by, "forces.manage")
+        raise PeopleRefused(
+            "force.platform_only",
+            "Forces are created by the platform operator, not from inside a force.",
+        )
     name = name.strip()
     if not name:
         raise PeopleRefused("force.name_missing", "Give the force a name.", "name")
@@ -71,6 +90,7 @@ def force_create(
     admin = _person_create(
         force=force, email=admin_email, full_name=admin_name, password=password, by=None
     )
+    # The platform operator's grant is the force's first: there is nobody yet to approve it.
     RoleGrant.objects.create(person=admin, role=Role.ADMINISTRATOR, starts_at=clock.now())
     return force, admin, password
 
@@ -94,12 +114,17 @@ def _person_create(
     email = email.strip().lower()
     if not full_name.strip():
         raise PeopleRefused("person.name_missing", "Enter the person's full name.", "full_name")
-    if Person.objects.filter(email__iexact=email).exists():
+    if _email_taken(email):
         raise PeopleRefused("person.email_taken", f"{email} already has an account.", "email")
     try:
         with transaction.atomic():
+            # Someone else chose this password: it works once, to set one's own.
             return Person.objects.create_user(
-                email=email, password=password, full_name=full_name.strip(), force=force
+                email=email,
+                password=password,
+                full_name=full_name.strip(),
+                force=force,
+                must_change_password=True,
             )
     except IntegrityError as exc:
         raise PeopleRefused(
@@ -107,55 +132,100 @@ def _person_create(
         ) from exc
 
 
+def _email_taken(email: str, *, but: Person | None = None) -> bool:
+    """Is ``email`` somebody's sign-in address, or an address waiting for confirmation?"""
+    people = Person.objects.filter(email__iexact=email)
+    addresses = EmailAddress.objects.filter(email__iexact=email)
+    if but is not None:
+        people, addresses = people.exclude(pk=but.pk), addresses.exclude(user_id=but.pk)
+    return people.exists() or addresses.exists()
+
+
 @dataclass(frozen=True)
 class NewPerson:
     person: Person
     password: str
+    # The first role, when it waits for a second person's approval.
+    role_request: RoleRequest | None = None
 
 
 @transaction.atomic
 def person_create(
     *, by: Viewer, email: str, full_name: str, role: str, team: Team | None
 ) -> NewPerson:
-    """Create an account in the administrator's force, with a first role and a one-time password."""
+    """Create an account in the administrator's force, with a first role and a one-time
+    password that must be changed at first sign-in. A first role that reads welfare records
+    waits for a second person (see ``role_grant``)."""
     _require(by, "people.manage")
     password = secrets.token_urlsafe(12)
     person = _person_create(
         force=by.person.force, email=email, full_name=full_name, password=password, by=by
     )
-    role_grant(by=by, person=person, role=role, team=team)
-    return NewPerson(person, password)
+    granted = role_grant(by=by, person=person, role=role, team=team)
+    return NewPerson(person, password, granted if isinstance(granted, RoleRequest) else None)
+
+
+def _pending_email(person: Person) -> EmailAddress | None:
+    """The address an administrator set that its owner has not confirmed yet."""
+    return (
+        EmailAddress.objects.filter(user=person, verified=False)
+        .exclude(email__iexact=person.email)
+        .first()
+    )
+
+
+def _email_change_request(*, person: Person, email: str) -> None:
+    """The new address is used once its owner confirms it (allauth's e-mail verification);
+    until then sign-in and password resets keep using the current one. Both are told."""
+    old = person.email
+    EmailAddress.objects.filter(user=person).exclude(email__iexact=old).delete()
+    EmailAddress.objects.update_or_create(
+        user=person, email=old, defaults={"verified": True, "primary": True}
+    )
+    address = EmailAddress.objects.create(user=person, email=email, verified=False, primary=False)
+    person.email_changed_by_admin_at = clock.now()
+    # After the commit: a refused or rolled-back change tells nobody anything.
+    transaction.on_commit(lambda: mail.email_change_requested(address_id=address.pk, old=old))
 
 
 @transaction.atomic
 def person_update(
     *, by: Viewer, person: Person, full_name: str, email: str, is_active: bool
 ) -> Person:
+    """Change a person's name, sign-in address or whether the account is active.
+
+    A new address is not used at once: both addresses are told, and it replaces the current
+    one when its owner confirms it. Saving the current address again calls a pending change off.
+    """
     _require(by, "person.manage", person)
     email = email.strip().lower()
-    if Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+    if _email_taken(email, but=person):
         raise PeopleRefused("person.email_taken", f"{email} already has an account.", "email")
     if person.pk == by.person.pk and not is_active:
         raise PeopleRefused(
             "person.self_deactivate", "You cannot deactivate your own account.", "is_active"
         )
-    person.full_name, person.email, person.is_active = full_name.strip(), email, is_active
-    person.save(update_fields=["full_name", "email", "is_active"])
+    person.full_name, person.is_active = full_name.strip(), is_active
+    fields = ["full_name", "is_active"]
+    pending = _pending_email(person)
+    if email == person.email.lower():
+        if pending is not None:
+            pending.delete()
+    elif pending is None or pending.email.lower() != email:
+        _email_change_request(person=person, email=email)
+        fields.append("email_changed_by_admin_at")
+    person.save(update_fields=fields)
     return person
 
 
-@transaction.atomic
-def role_grant(*, by: Viewer, person: Person, role: str, team: Team | None) -> RoleGrant:
-    """Give ``person`` a role; team roles need a team of the same force."""
-    _require(by, "person.manage", person)
+def _grant_checked(*, person: Person, role: str, team: Team | None) -> Team | None:
+    """Refuse a grant that cannot be held; returns the team it is for (None: whole force)."""
     if role not in Role.values:
         raise PeopleRefused(
             "role.unknown",
             f"“{role}” is not a role; choose one of {', '.join(Role.values)}.",
             "role",
         )
-    from wellgate.people.models import TEAM_ROLES
-
     if role in TEAM_ROLES and team is None:
         raise PeopleRefused(
             "role.team_required",
@@ -168,9 +238,108 @@ def role_grant(*, by: Viewer, person: Person, role: str, team: Team | None) -> R
         team = None
     if RoleGrant.objects.current().filter(person=person, role=role, team=team).exists():
         raise PeopleRefused("role.duplicate", "This person already has that role.", "role")
+    return team
+
+
+@transaction.atomic
+def role_grant(
+    *, by: Viewer, person: Person, role: str, team: Team | None
+) -> RoleGrant | RoleRequest:
+    """Give ``person`` a role; team roles need a team of the same force.
+
+    Nobody gives themself a role. A role that reads other people's welfare records, or may
+    approve such a grant (``APPROVAL_ROLES``), is not given at once: it is recorded as a
+    pending ``RoleRequest`` and takes effect when a second person approves it
+    (``role_request_approve``). Other roles are granted at once.
+    """
+    _require(by, "person.manage", person)
+    if person.pk == by.person.pk:
+        raise PeopleRefused(
+            "role.self_grant",
+            "Nobody can give themself a role: ask another administrator.",
+            "role",
+        )
+    team = _grant_checked(person=person, role=role, team=team)
+    if role in APPROVAL_ROLES:
+        if RoleRequest.objects.filter(
+            person=person, role=role, team=team, state=RoleRequestState.PENDING
+        ).exists():
+            raise PeopleRefused(
+                "role.request_pending", "This role is already waiting for approval.", "role"
+            )
+        return RoleRequest.objects.create(
+            person=person, role=role, team=team, requested_by=by.person, requested_at=clock.now()
+        )
     return RoleGrant.objects.create(
         person=person, role=role, team=team, starts_at=clock.now(), granted_by=by.person
     )
+
+
+def _locked_pending(request: RoleRequest) -> RoleRequest:
+    locked = RoleRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    if locked.state != RoleRequestState.PENDING:
+        raise PeopleRefused(
+            "role_request.decided",
+            f"This request was already {locked.get_state_display().lower()}.",
+        )
+    return locked
+
+
+def _require_approver(by: Viewer, request: RoleRequest) -> None:
+    if not can(by, "grants.approve", request.person.force):
+        raise PeopleRefused("access.denied", "You do not have access to do this.")
+    if request.person_id == by.person.pk:
+        raise PeopleRefused(
+            "role_request.grantee", "Nobody approves a role for themself: a second person must."
+        )
+    if request.requested_by_id == by.person.pk:
+        raise PeopleRefused(
+            "role_request.own",
+            "You asked for this role: a second person must approve it.",
+        )
+
+
+@transaction.atomic
+def role_request_approve(*, by: Viewer | None, request: RoleRequest) -> RoleGrant:
+    """Approve a pending role grant: the role is held from now.
+
+    For a second person of the force acting as administrator, welfare lead or senior leader;
+    never the one who asked, never the grantee. ``by=None`` is the platform operator
+    (``wellgate role_requests approve``), who starts a force that has nobody else yet.
+    """
+    request = _locked_pending(request)
+    if by is not None:
+        _require_approver(by, request)
+    if not request.person.is_active:
+        raise PeopleRefused("role_request.inactive", f"{request.person}'s account is deactivated.")
+    team = _grant_checked(person=request.person, role=request.role, team=request.team)
+    now = clock.now()
+    grant = RoleGrant.objects.create(
+        person=request.person,
+        role=request.role,
+        team=team,
+        starts_at=now,
+        granted_by=request.requested_by,
+    )
+    request.state, request.decided_at = RoleRequestState.APPROVED, now
+    request.decided_by = by.person if by is not None else None
+    request.grant = grant
+    request.save(update_fields=["state", "decided_by", "decided_at", "grant"])
+    return grant
+
+
+@transaction.atomic
+def role_request_decline(*, by: Viewer, request: RoleRequest) -> RoleRequest:
+    """Turn down a pending role grant (an approver), or withdraw it (the one who asked)."""
+    request = _locked_pending(request)
+    if request.requested_by_id == by.person.pk and can(by, "person.manage", request.person):
+        request.state = RoleRequestState.WITHDRAWN
+    else:
+        _require_approver(by, request)
+        request.state = RoleRequestState.DECLINED
+    request.decided_by, request.decided_at = by.person, clock.now()
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    return request
 
 
 @transaction.atomic
@@ -208,6 +377,13 @@ def supervisor_set(*, by: Viewer, officer: Person, supervisor: Person | None) ->
     current = LineManagement.objects.current().select_for_update().filter(officer=officer)
     if supervisor is not None and current.filter(supervisor=supervisor).exists():
         return
+    if supervisor is not None and supervisor.pk == by.person.pk:
+        # A supervisor reads their reports' notes: nobody appoints themself to that.
+        raise PeopleRefused(
+            "line.self_appoint",
+            "You cannot make yourself someone's supervisor: ask another administrator.",
+            "supervisor",
+        )
     current.update(ends_at=now)
     if supervisor is not None:
         LineManagement.objects.create(
@@ -233,6 +409,13 @@ def mentor_set(*, by: Viewer, officer: Person, mentor: Person | None) -> None:
     current = MentorAssignment.objects.current().select_for_update().filter(officer=officer)
     if mentor is not None and current.filter(mentor=mentor).exists():
         return
+    if mentor is not None and mentor.pk == by.person.pk:
+        # A mentor reads their mentees' pathway: nobody appoints themself to that.
+        raise PeopleRefused(
+            "mentor.self_appoint",
+            "You cannot make yourself someone's mentor: ask their supervisor or an administrator.",
+            "mentor",
+        )
     current.update(ends_at=now)
     if mentor is not None:
         MentorAssignment.objects.create(
@@ -315,9 +498,10 @@ def token_revoke(*, by: Viewer, token: ApiToken) -> None:
 
 
 def access_log_record_many(*, viewer: Viewer, subjects: Iterable[Person], what: str) -> None:
-    """Record that ``viewer`` read part of several people's welfare records (a list page)."""
+    """Record that ``viewer`` read part of several people's welfare records (a list page);
+    one's own only in a session marked ``after_admin_reset`` (see ``access_log_record``)."""
     now = clock.now()
-    others = {s.pk: s for s in subjects if s.pk != viewer.person.pk}
+    others = {s.pk: s for s in subjects if s.pk != viewer.person.pk or viewer.after_admin_reset}
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             force_id=s.force_id,
@@ -326,6 +510,62 @@ def access_log_record_many(*, viewer: Viewer, subjects: Iterable[Person], what: 
             subject=s,
             what=what,
             at=now,
+            after_admin_reset=viewer.after_admin_reset,
         )
         for s in others.values()
     )
+
+
+# Passwords and sign-in (called from the allauth adapter and signals) ----------------------
+
+# Why a session is marked: the words the officer reads in their access log.
+MARK_ONE_TIME = "one_time_password"
+MARK_ADMIN_RESET = "admin_reset"
+
+
+@transaction.atomic
+def password_replace(*, person: Person, password: str) -> None:
+    """The person sets a new password (changed, set, or through a reset link): a one-time
+    password stops working, and sign-ins with the new one are no longer marked."""
+    person.set_password(password)
+    person.must_change_password = False
+    person.password_from_admin_reset = False
+    person.save(update_fields=["password", "must_change_password", "password_from_admin_reset"])
+
+
+@transaction.atomic
+def password_reset_record(*, person: Person) -> None:
+    """A password was just set through a reset link. If an administrator changed the
+    address the link went to, whoever signs in with it may be that administrator."""
+    if person.email_changed_by_admin_at is not None:
+        Person.objects.filter(pk=person.pk).update(password_from_admin_reset=True)
+        person.password_from_admin_reset = True
+
+
+@transaction.atomic
+def sign_in_record(*, person: Person) -> str:
+    """Called as the person signs in. Returns why the session must be marked (or "") and,
+    when it must, writes the sign-in to the person's own access log, marked.
+
+    Marked: a sign-in with a one-time password somebody else issued, or with a password set
+    through a reset to an address an administrator set.
+    """
+    if person.must_change_password:
+        reason = MARK_ONE_TIME
+    elif person.password_from_admin_reset:
+        reason = MARK_ADMIN_RESET
+    else:
+        return ""
+    held = set(RoleGrant.objects.current().filter(person=person).values_list("role", flat=True))
+    role = next((r for r in Role.values if r in held), None)
+    if role is not None:
+        AccessLogEntry.objects.create(
+            force_id=person.force_id,
+            viewer=person,
+            viewer_role=role,
+            subject=person,
+            what="session.signed_in",
+            at=clock.now(),
+            after_admin_reset=True,
+        )
+    return reason

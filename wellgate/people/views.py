@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_POST
 from wellgate.homes import panels_for
 from wellgate.people import queries
 from wellgate.people import services as people
+from wellgate.people.access import can
 from wellgate.people.forms import (
-    ForceForm,
     PersonChoiceForm,
     PersonCreateForm,
     PersonEditForm,
@@ -21,7 +22,15 @@ from wellgate.people.forms import (
     TokenForm,
 )
 from wellgate.people.middleware import SESSION_ROLE
-from wellgate.people.models import ApiToken, Force, Person, Role, RoleGrant, Team
+from wellgate.people.models import (
+    ApiToken,
+    Person,
+    Role,
+    RoleGrant,
+    RoleRequest,
+    RoleRequestState,
+    Team,
+)
 from wellgate.people.web import access, public, viewer_of
 from wellgate.policy.queries import current as current_policy
 from wellgate.web import add_refusal, paginate
@@ -74,6 +83,13 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["teams"] = Team.objects.filter(force_id=viewer.force_id).annotate(
             members=Count("role_grants__person", distinct=True)
         )
+    if viewer.role in (Role.OFFICER, Role.MENTOR):
+        # Offered to every role; required only of MFA_ROLES (wellgate.middleware).
+        ctx["two_step_on"] = Authenticator.objects.filter(
+            user=viewer.person, type=Authenticator.Type.TOTP
+        ).exists()
+    if can(viewer, "grants.approve", viewer.person.force):
+        ctx["pending_role_requests"] = queries.role_requests_pending(viewer.force_id).count()
     ctx["panels"] = panels_for(request, viewer)
     return render(request, f"people/home_{viewer.role}.html", ctx)
 
@@ -185,8 +201,9 @@ def manage_person_new(request: HttpRequest) -> HttpResponse:
 @access("person.manage", subject="person_id")
 def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
     viewer = viewer_of(request)
+    # Nobody appoints themself anyone's supervisor or mentor: the viewer is not offered.
     force_people = Person.objects.filter(force_id=viewer.force_id, is_active=True).exclude(
-        pk=person.pk
+        pk__in=(person.pk, viewer.person.pk)
     )
     supervisors = force_people.filter(
         pk__in=RoleGrant.objects.current().filter(role=Role.SUPERVISOR).values("person_id")
@@ -195,11 +212,12 @@ def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
         pk__in=RoleGrant.objects.current().filter(role=Role.MENTOR).values("person_id")
     )
     action = request.POST.get("action") if request.method == "POST" else None
+    pending_email = queries.pending_email(person)
     edit = PersonEditForm(
         request.POST if action == "edit" else None,
         initial={
             "full_name": person.full_name,
-            "email": person.email,
+            "email": pending_email or person.email,
             "is_active": person.is_active,
         },
     )
@@ -221,11 +239,25 @@ def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
     form = {"edit": edit, "grant": grant, "supervisor": sup, "mentor": men}.get(action or "")
     if form is not None and form.is_valid():
         data = form.cleaned_data
+        saved = "Saved."
         try:
             if action == "edit":
                 people.person_update(by=viewer, person=person, **data)
+                if queries.pending_email(person) not in ("", pending_email):
+                    saved = (
+                        "Saved. The new address is used once its owner confirms it; until then "
+                        "sign-in and password resets use the current one. Both were told."
+                    )
             elif action == "grant":
-                people.role_grant(by=viewer, person=person, role=data["role"], team=data["team"])
+                granted = people.role_grant(
+                    by=viewer, person=person, role=data["role"], team=data["team"]
+                )
+                if isinstance(granted, RoleRequest):
+                    saved = (
+                        f"The {granted.get_role_display().lower()} role waits for a second "
+                        "person: another administrator, the welfare lead or a senior leader "
+                        "approves it under Role approvals."
+                    )
             elif action == "supervisor":
                 people.supervisor_set(by=viewer, officer=person, supervisor=data["person"])
             elif action == "mentor":
@@ -233,7 +265,7 @@ def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
         except people.PeopleRefused as exc:
             add_refusal(form, exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, saved)
             return redirect("manage_person", person_id=person.pk)
     elif action == "end_role":
         grant_obj = get_object_or_404(
@@ -257,6 +289,8 @@ def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
             "sup_form": sup,
             "men_form": men,
             "grants": grants,
+            "requests": queries.role_requests_of(person),
+            "pending_email": pending_email,
             "supervisors": queries.supervisor_history(person),
         },
         status=400 if has_errors else 200,
@@ -287,22 +321,44 @@ def manage_teams(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access("forces.manage")
-def manage_forces(request: HttpRequest) -> HttpResponse:
+@access("grants.approve")
+def role_requests(request: HttpRequest) -> HttpResponse:
+    """Role grants waiting for a second person, and the latest decisions."""
     viewer = viewer_of(request)
-    form = ForceForm(request.POST or None)
-    created = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            force, admin, password = people.force_create(by=viewer, **form.cleaned_data)
-            created = {"force": force, "admin": admin, "password": password}
-            form = ForceForm()
-        except people.PeopleRefused as exc:
-            add_refusal(form, exc.field, exc.message)
-    forces = Force.objects.annotate(people_count=Count("people")).order_by("name")
     return render(
         request,
-        "people/manage_forces.html",
-        {"form": form, "page": paginate(request, forces), "created": created},
-        status=400 if form.errors else 200,
+        "people/role_requests.html",
+        {
+            "page": paginate(request, queries.role_requests_pending(viewer.force_id)),
+            "decided": queries.role_requests_decided(viewer.force_id)[:20],
+        },
     )
+
+
+@require_POST
+@access("grants.approve")
+def role_request_decide(request: HttpRequest, role_request_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    role_request = get_object_or_404(
+        RoleRequest, pk=role_request_id, person__force_id=viewer.force_id
+    )
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "approve":
+            people.role_request_approve(by=viewer, request=role_request)
+            messages.success(
+                request,
+                f"Approved: {role_request.person} is {role_request.get_role_display().lower()} "
+                "from now.",
+            )
+        elif decision == "decline":
+            decided = people.role_request_decline(by=viewer, request=role_request)
+            word = "withdrawn" if decided.state == RoleRequestState.WITHDRAWN else "declined"
+            messages.success(request, f"Request {word}. It stays in the history.")
+        else:
+            messages.error(request, "Choose to approve or to decline the request.")
+    except people.PeopleRefused as exc:
+        messages.error(request, exc.message)
+    if request.POST.get("next") == "person" and can(viewer, "person.manage", role_request.person):
+        return redirect("manage_person", person_id=role_request.person_id)
+    return redirect("role_requests")

@@ -24,6 +24,13 @@ from wellgate.people.services import access_log_record
 
 View = Callable[..., HttpResponse]
 
+# Pages that show the viewer's own welfare record without naming a person in the address.
+# Opening one is logged only in a session marked after an administrator reset, where the
+# reader may not be the person (``Viewer.after_admin_reset``).
+OWN_WELFARE_PAGES = frozenset(
+    {"home.view", "inbox.view", "checkins.self", "support.self", "moves.self", "moves.view"}
+)
+
 
 def viewer_of(request: HttpRequest) -> Viewer:
     viewer = getattr(request, "viewer", None)
@@ -38,7 +45,9 @@ def access(
 
     ``subject`` names the URL argument holding a person id: the view then receives the person
     (404 when the viewer may not see them). Reads of another person's welfare record are
-    written to the access log as ``log`` (default: the action).
+    written to the access log as ``log`` (default: the action). In a session marked after an
+    administrator reset, one's own reads are written too (marked), and so are the pages of
+    ``OWN_WELFARE_PAGES``.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action}")
@@ -62,6 +71,12 @@ def access(
                 return view(request, person, *args, **kwargs)
             if not can(viewer, action, viewer.person.force):
                 raise PermissionDenied("Your role does not give access to this page.")
+            if (
+                viewer.after_admin_reset
+                and action in OWN_WELFARE_PAGES
+                and request.method in ("GET", "HEAD")
+            ):
+                access_log_record(viewer=viewer, subject=viewer.person, what=log or action)
             return view(request, *args, **kwargs)
 
         wrapped.access_action = action  # type: ignore[attr-defined]

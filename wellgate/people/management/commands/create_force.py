@@ -10,7 +10,10 @@ from wellgate.people.services import PeopleRefused, force_create
 
 
 class Command(BaseCommand):
-    help = "Create a force and its first administrator (prints a one-time password)."
+    help = (
+        "Create a force and its first administrator (prints a one-time password). For the "
+        "platform operator: no role inside a force creates forces."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
@@ -28,4 +31,7 @@ class Command(BaseCommand):
         except PeopleRefused as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Force {force.name} ({force.slug}) created.")
-        self.stdout.write(f"Administrator {admin.email}, one-time password: {password}")
+        self.stdout.write(
+            f"Administrator {admin.email}, one-time password (to be changed at first sign-in): "
+            f"{password}"
+        )
