@@ -12,7 +12,7 @@ from tests.factories import World, viewer
 from tests.pathway.helpers import Walk
 from wellgate import clock
 from wellgate.exposure.models import Case, CaseVolume, WorkPackage
-from wellgate.people.models import Force, Person, Role
+from wellgate.people.models import Force, Person, Role, Team
 from wellgate.policy.rules import CATEGORY_PROFILES, PolicySettings
 from wellgate.policy.services import policy_update
 
@@ -79,12 +79,19 @@ def make_case(
     force: Force,
     volumes: dict[tuple[str, str], int] | None = None,
     ref: str | None = None,
+    team: Team | None | str = "first",
+    shared: bool = False,
 ) -> Case:
-    """A case stored directly (imports have their own tests)."""
+    """A case stored directly (imports have their own tests), by default of the force's
+    first team (the world's "Alpha", whose supervisor is ``world.supervisor``)."""
     volumes = volumes or {("C", "image"): 40, ("B", "image"): 10, ("A", "video"): 3}
     n = Case.objects.count() + 1
+    if team == "first":
+        team = Team.objects.filter(force=force).order_by("pk").first()
     case = Case.objects.create(
         force=force,
+        team=team if isinstance(team, Team) else None,
+        shared=shared,
         case_ref=ref or f"OP-{n:04d}",
         vics_version="2.0",
         scope="Cases",

@@ -411,7 +411,7 @@ def test_an_empty_category_package_is_refused_on_the_case_page(world: World):
 def test_closing_a_case_from_its_page(world: World):
     case = make_case(world.force)
     response = sup_client(world).post(f"/cases/{case.pk}/close/", follow=True)
-    assert "Nobody had worked on it" in response.content.decode()
+    assert "No officer of your team had worked on it" in response.content.decode()
     case.refresh_from_db()
     assert case.closed_at is not None
 

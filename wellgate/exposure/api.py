@@ -246,6 +246,8 @@ class CaseOut(Schema):
     ignored_items: int
     imported_at: dt.datetime
     closed_at: dt.datetime | None
+    team_id: int | None  # None: the force's own case (the welfare lead's until shared)
+    shared: bool  # with every team of the force
     volumes: list[VolumeOut]
     packages: list[PackageOut]
 
@@ -278,6 +280,8 @@ def case_out(case: Case) -> dict[str, Any]:
         "ignored_items": case.ignored_items,
         "imported_at": case.imported_at,
         "closed_at": case.closed_at,
+        "team_id": case.team_id,
+        "shared": case.shared,
         "volumes": [
             {"category": v.category, "kind": v.kind, "count": v.count} for v in case.volumes.all()
         ],
@@ -296,6 +300,11 @@ _MULTIPART = {
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
                         "case_ref": {"type": "string", "maxLength": 100},
+                        "team_id": {
+                            "type": "integer",
+                            "description": "The case's team (welfare lead only; a "
+                            "supervisor's case is their own team's).",
+                        },
                     },
                 }
             }
@@ -330,13 +339,24 @@ def case_import(request: HttpRequest) -> Status[dict[str, Any]]:
                 )
             ]
         )
+    team = None
+    raw_team = request.POST.get("team_id", "")
+    if raw_team:
+        team = (
+            queries.teams_of_force(viewer.force_id)
+            .filter(pk=int(raw_team) if raw_team.isdigit() else 0)
+            .first()
+        )
+        if team is None:
+            raise _not_found("team_id")
     outcome = services.case_import(
         by=viewer,
         force=viewer.person.force,
         stream=upload,  # type: ignore[arg-type]
         case_ref=request.POST.get("case_ref", ""),
+        team=team,
     )
-    case = queries.case_in_force(viewer.force_id, outcome.case.pk)
+    case = queries.case_for(viewer, outcome.case.pk)
     assert case is not None
     return Status(
         201 if outcome.created else 200,
@@ -351,11 +371,31 @@ def case_import(request: HttpRequest) -> Status[dict[str, Any]]:
 @router.get("/cases/{case_id}", response=CaseOut)
 @api_access("cases.manage")
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    """A case's volume per mapped category and media kind, and its work packages."""
-    case = queries.case_in_force(api_viewer(request).force_id, case_id)
+    """A case's volume per mapped category and media kind, and its work packages (with the
+    officers you may see on it). Another team's case, unless shared, is 404."""
+    case = queries.case_for(api_viewer(request), case_id)
     if case is None:
         raise _not_found("case_id")
     return case_out(case)
+
+
+class ShareIn(Schema):
+    shared: bool = True
+
+
+@router.post("/cases/{case_id}/share", response=CaseOut)
+@api_access("force.welfare", write=True)
+def case_share(request: HttpRequest, case_id: int, payload: ShareIn) -> dict[str, Any]:
+    """Share the case with every team of the force (``false``: stop sharing it). Each team's
+    supervisors then see it, and only their own team's officers on it (welfare lead only)."""
+    viewer = api_viewer(request)
+    case = queries.case_for(viewer, case_id)
+    if case is None:
+        raise _not_found("case_id")
+    services.case_share(by=viewer, case=case, shared=payload.shared)
+    shared = queries.case_for(viewer, case_id)
+    assert shared is not None
+    return case_out(shared)
 
 
 class PackageIn(Schema):
@@ -371,7 +411,7 @@ class PackageIn(Schema):
 def package_create(request: HttpRequest, payload: PackageIn) -> Status[dict[str, Any]]:
     """ "Review the <category> items of case X" (the same package twice is the one made)."""
     viewer = api_viewer(request)
-    case = queries.case_by_id(viewer.force_id, payload.case_id)
+    case = queries.case_for(viewer, payload.case_id)
     if case is None:
         raise _not_found("case_id")
     package = services.work_package_create(
@@ -398,7 +438,7 @@ def package_assign(
     """Assign the package; 422 with ``package.above_category`` (or ``package.no_clearance``,
     ``package.media_not_cleared``) when it is above the officer's clearance now."""
     viewer = api_viewer(request)
-    package = queries.package_by_id(viewer.force_id, package_id)
+    package = queries.package_for(viewer, package_id)
     if package is None:
         raise _not_found("package_id")
     officer = queries.person_in_force(viewer.force_id, payload.officer_id)

@@ -4,9 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from wellgate.exposure.models import CATEGORY_CHOICES, COUNT_FIELDS, KIND_CHOICES
 from wellgate.exposure.rules import MEDIA_LABELS
+from wellgate.people.models import Team
 from wellgate.policy.rules import MEDIA_KINDS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -118,6 +120,20 @@ class CaseImportForm(forms.Form):
         max_length=100,
         help_text="Leave empty to use the case number in the file.",
     )
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="The whole force (only you, until you share it)",
+        help_text="Its supervisors see the case and give its work packages to their officers.",
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is None:
+            del self.fields["team"]  # a supervisor's case is their own team's
+        else:
+            self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
 
 class PackageForm(forms.Form):

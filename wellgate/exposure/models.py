@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models
 
-from wellgate.people.models import AppendOnlyError, Force, Person
+from wellgate.people.models import AppendOnlyError, Force, Person, Team
 
 # What a session may report as its highest category, and what its counts are keyed by
 # (the same keys as ``rules.COUNT_KEYS``).
@@ -43,10 +43,24 @@ class Source(models.TextChoices):
 
 
 class Case(models.Model):
-    """A case whose grading-tool export was imported: its reference and volume, nothing else."""
+    """A case whose grading-tool export was imported: its reference and volume, nothing else.
+
+    It belongs to the team of the supervisor who imported it: only that team's supervisors and
+    the welfare lead see and manage it, unless the welfare lead shares it with every team, and
+    even then each supervisor sees only their own team's officers on it.
+    """
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
     case_ref = models.CharField(max_length=100)
+    # None: a force case (imported by the welfare lead or an operator), theirs until shared.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shared = models.BooleanField(default=False)  # with every team of the force
+    shared_at = models.DateTimeField(null=True, blank=True)
+    shared_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The VICS data model version and scope of the latest export imported ("2.0", "Cases").
     vics_version = models.CharField(max_length=10)
     scope = models.CharField(max_length=10)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from wellgate import clock
 from wellgate.exposure import rules
@@ -25,7 +25,8 @@ from wellgate.exposure.models import (
 )
 from wellgate.pathway import queries as pathway_queries
 from wellgate.pathway.rules import Clearance
-from wellgate.people.models import Person
+from wellgate.people.access import Viewer
+from wellgate.people.models import LineManagement, Person, Role, RoleGrant, Team
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import PolicySettings
 
@@ -261,34 +262,121 @@ def team_week(officers: Sequence[Person], monday: dt.date, policy: PolicySetting
 
 
 # --- Cases and work packages -----------------------------------------------------------------
+#
+# A case belongs to a team (DESIGN.md §5): its supervisors and the welfare lead see it, and
+# every team once the welfare lead shares it. Whoever sees a case sees only the officers they
+# may see on it: a supervisor their own team's and reports, the welfare lead everyone.
 
 
-def cases_of_force(force_id: int) -> QuerySet[Case]:
+def teams_of_force(force_id: int) -> QuerySet[Team]:
+    return Team.objects.filter(force_id=force_id).order_by("name")
+
+
+def supervisor_team_ids(person: Person) -> list[int]:
+    """The teams the person supervises now, the longest-held first."""
+    return list(
+        RoleGrant.objects.current()
+        .filter(person=person, role=Role.SUPERVISOR, team__isnull=False)
+        .order_by("starts_at", "id")
+        .values_list("team_id", flat=True)
+    )
+
+
+def cases_visible_to(viewer: Viewer) -> QuerySet[Case]:
+    """The cases the viewer may open: the welfare lead's force, a supervisor's own teams'
+    and the shared ones; nothing for anyone else (look ids up here: anything else is 404)."""
+    qs = Case.objects.filter(force_id=viewer.force_id)
+    if viewer.role == Role.WELFARE_LEAD:
+        return qs
+    if viewer.role == Role.SUPERVISOR:
+        return qs.filter(Q(team_id__in=supervisor_team_ids(viewer.person)) | Q(shared=True))
+    return qs.none()
+
+
+def manages_case(viewer: Viewer, case: Case) -> bool:
+    """Whether the viewer may close the case or import into it: the welfare lead, or a
+    supervisor of its own team (a shared case stays its team's to close)."""
+    if case.force_id != viewer.force_id:
+        return False
+    if viewer.role == Role.WELFARE_LEAD:
+        return True
+    return viewer.role == Role.SUPERVISOR and case.team_id in supervisor_team_ids(viewer.person)
+
+
+def officers_seen_on_cases(viewer: Viewer) -> QuerySet[Person] | None:
+    """The officers whose work on a case the viewer may see (None: everyone in the force)."""
+    if viewer.role == Role.WELFARE_LEAD:
+        return None
+    if viewer.role != Role.SUPERVISOR:
+        return Person.objects.none()
+    in_teams = (
+        RoleGrant.objects.current()
+        .filter(role=Role.OFFICER, team_id__in=supervisor_team_ids(viewer.person))
+        .values("person_id")
+    )
+    reports = LineManagement.objects.current().filter(supervisor=viewer.person)
+    return Person.objects.filter(
+        Q(pk__in=in_teams) | Q(pk__in=reports.values("officer_id")), force_id=viewer.force_id
+    )
+
+
+def seen_on_cases(viewer: Viewer, people: Iterable[Person]) -> list[Person]:
+    """Those of ``people`` the viewer may see on a case, in the order given."""
+    people = list(people)
+    seen = officers_seen_on_cases(viewer)
+    if seen is None:
+        return people
+    ids = set(seen.filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    return [p for p in people if p.pk in ids]
+
+
+def _assignments_seen_by(viewer: Viewer) -> QuerySet[WorkPackageAssignment]:
+    qs = WorkPackageAssignment.objects.select_related("officer")
+    seen = officers_seen_on_cases(viewer)
+    return qs if seen is None else qs.filter(officer__in=seen)
+
+
+def cases_of(viewer: Viewer) -> QuerySet[Case]:
+    """The cases the viewer may open, open first, with how many packages each has."""
     return (
-        Case.objects.filter(force_id=force_id)
+        cases_visible_to(viewer)
         .annotate(package_count=Count("packages", distinct=True))
-        .select_related("imported_by")
+        .select_related("imported_by", "team")
         .order_by(F("closed_at").asc(nulls_first=True), "-imported_at", "-id")
     )
 
 
-def open_cases(force_id: int) -> QuerySet[Case]:
-    return Case.objects.filter(force_id=force_id, closed_at__isnull=True).order_by("case_ref")
-
-
-def case_in_force(force_id: int, case_id: int) -> Case | None:
+def cases_open_to(officer: Person) -> QuerySet[Case]:
+    """Open cases an officer may log a session against: their teams', the shared ones, and
+    those they hold a work package of."""
+    teams = (
+        RoleGrant.objects.current()
+        .filter(person=officer, role=Role.OFFICER, team__isnull=False)
+        .values("team_id")
+    )
     return (
-        Case.objects.filter(force_id=force_id, pk=case_id)
-        .select_related("imported_by", "closed_by")
+        Case.objects.filter(force_id=officer.force_id, closed_at__isnull=True)
+        .filter(Q(team_id__in=teams) | Q(shared=True) | Q(packages__assignments__officer=officer))
+        .distinct()
+        .order_by("case_ref")
+    )
+
+
+def case_for(viewer: Viewer, case_id: int | None) -> Case | None:
+    """The case if the viewer may open it, with its volumes and packages, and on each package
+    only the assignments of officers the viewer may see."""
+    if case_id is None:
+        return None
+    return (
+        cases_visible_to(viewer)
+        .filter(pk=case_id)
+        .select_related("imported_by", "closed_by", "team", "shared_by")
         .prefetch_related(
             "volumes",
             Prefetch(
                 "packages",
                 queryset=WorkPackage.objects.select_related("created_by").prefetch_related(
-                    Prefetch(
-                        "assignments",
-                        queryset=WorkPackageAssignment.objects.select_related("officer"),
-                    )
+                    Prefetch("assignments", queryset=_assignments_seen_by(viewer))
                 ),
             ),
         )
@@ -296,15 +384,14 @@ def case_in_force(force_id: int, case_id: int) -> Case | None:
     )
 
 
-def package_in_force(force_id: int, package_id: int) -> WorkPackage | None:
+def package_for(viewer: Viewer, package_id: int | None) -> WorkPackage | None:
+    """The package if the viewer may open its case, with the assignments they may see."""
+    if package_id is None:
+        return None
     return (
-        WorkPackage.objects.filter(force_id=force_id, pk=package_id)
+        WorkPackage.objects.filter(case__in=cases_visible_to(viewer), pk=package_id)
         .select_related("case")
-        .prefetch_related(
-            Prefetch(
-                "assignments", queryset=WorkPackageAssignment.objects.select_related("officer")
-            )
-        )
+        .prefetch_related(Prefetch("assignments", queryset=_assignments_seen_by(viewer)))
         .first()
     )
 

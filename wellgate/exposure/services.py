@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from wellgate import clock
 from wellgate.errors import Detail, Refused
+from wellgate.exposure import queries as exposure_queries
 from wellgate.exposure import rules, vics
 from wellgate.exposure.models import (
     COUNT_FIELDS,
@@ -44,7 +45,7 @@ from wellgate.pathway import queries as pathway_queries
 from wellgate.pathway import services as pathway_services
 from wellgate.pathway.models import PathwayEvent
 from wellgate.people.access import Viewer, can
-from wellgate.people.models import Force, Person
+from wellgate.people.models import Force, Person, Role, Team
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import MEDIA_KINDS, PolicySettings
 from wellgate.support import services as support_services
@@ -254,6 +255,12 @@ def _session_links(
     problems: list[Detail] = []
     if case is not None and case.force_id != officer.force_id:
         raise _not_found("case")
+    if (
+        case is not None
+        and work_package is None
+        and not exposure_queries.cases_open_to(officer).filter(pk=case.pk).exists()
+    ):
+        raise _not_found("case")  # another team's case: not one the officer works on
     if work_package is not None:
         if work_package.force_id != officer.force_id:
             raise _not_found("work_package")
@@ -558,13 +565,55 @@ def _require_cases(by: Viewer | None, force: Force) -> None:
         )
 
 
-def _case_of(by: Viewer, case: Case) -> None:
-    if case.force_id != by.force_id or not can(by, "cases.manage", by.person.force):
-        raise _not_found("case_id")
+def _case_seen(by: Viewer, case: Case, field: str = "case_id") -> None:
+    # Another team's case is not found, never forbidden: its id confirms nothing.
+    if not can(by, "cases.manage", by.person.force) or not (
+        exposure_queries.cases_visible_to(by).filter(pk=case.pk).exists()
+    ):
+        raise _not_found(field)
+
+
+def _case_managed(by: Viewer, case: Case) -> None:
+    _case_seen(by, case)
+    if not exposure_queries.manages_case(by, case):
+        raise _refuse(
+            "case.other_team",
+            f"Case {case.case_ref} is shared with you, but it belongs to another team: its "
+            "own supervisors or the welfare lead close it.",
+            "case_id",
+            403,
+        )
+
+
+def _import_team(by: Viewer | None, force: Force, team: Team | None) -> Team | None:
+    """The team a newly imported case belongs to: the importing supervisor's (the one named,
+    if they supervise it), else the one the welfare lead or an operator names, else none."""
+    if team is not None and team.force_id != force.pk:
+        raise _not_found("team")
+    if by is not None and by.role == Role.SUPERVISOR:
+        teams = exposure_queries.supervisor_team_ids(by.person)
+        if team is not None and team.pk in teams:
+            return team
+        return Team.objects.filter(pk=teams[0]).first() if teams else None
+    return team
+
+
+def _file_refusal(case_ref: str) -> ExposureError:
+    return _refuse(
+        "case.other_team",
+        f"Case {case_ref} belongs to another team: ask the welfare lead to share it with you.",
+        "case_ref",
+        409,
+    )
 
 
 def case_import(
-    *, by: Viewer | None, force: Force, stream: BinaryIO, case_ref: str = ""
+    *,
+    by: Viewer | None,
+    force: Force,
+    stream: BinaryIO,
+    case_ref: str = "",
+    team: Team | None = None,
 ) -> ImportOutcome:
     """Import a grading-tool export (VICS / Project VIC JSON) streamed from ``stream``.
 
@@ -573,8 +622,13 @@ def case_import(
     again changes nothing; a newer export of the same case replaces its volumes. An unreadable
     file, an unmapped category code or a file over ``WELLGATE_MAX_UPLOAD_BYTES`` stores
     nothing. ``by=None`` is an operator on the server (``wellgate import-vics``).
+
+    A new case belongs to the importing supervisor's team (``team`` chooses among theirs);
+    for the welfare lead or an operator, to ``team`` (none: the force's own). A case or file
+    of another team is refused (409), so that an import never changes what they hold.
     """
     _require_cases(by, force)
+    owner = _import_team(by, force, team)
     case_ref = case_ref.strip()
     if len(case_ref) > CASE_REF_MAX:
         raise _refuse(
@@ -616,29 +670,45 @@ def case_import(
                 f"({', '.join(summary.case_numbers[:5])}): give the reference to file it under.",
                 "case_ref",
             )
-    return _store_import(by=by, force=force, summary=summary, case_ref=case_ref)
+    return _store_import(by=by, force=force, summary=summary, case_ref=case_ref, team=owner)
+
+
+def _earlier(by: Viewer | None, force: Force, summary: vics.VicsSummary) -> Case | None:
+    """The case this very file was imported into before, if the importer may see it."""
+    earlier = (
+        CaseImport.objects.filter(force=force, sha256=summary.sha256).select_related("case").first()
+    )
+    if earlier is None:
+        return None
+    if (
+        by is not None
+        and not exposure_queries.cases_visible_to(by).filter(pk=earlier.case_id).exists()
+    ):
+        raise _file_refusal(earlier.case.case_ref)
+    return earlier.case
 
 
 @transaction.atomic
 def _store_import(
-    *, by: Viewer | None, force: Force, summary: vics.VicsSummary, case_ref: str
+    *,
+    by: Viewer | None,
+    force: Force,
+    summary: vics.VicsSummary,
+    case_ref: str,
+    team: Team | None,
 ) -> ImportOutcome:
-    earlier = (
-        CaseImport.objects.filter(force=force, sha256=summary.sha256).select_related("case").first()
-    )
+    earlier = _earlier(by, force, summary)
     if earlier is not None:
-        return ImportOutcome(earlier.case, False, True, summary)
+        return ImportOutcome(earlier, False, True, summary)
     try:
         with transaction.atomic():  # a savepoint: a concurrent import must not spoil ours
-            case, created = _write_case(by=by, force=force, summary=summary, case_ref=case_ref)
+            case, created = _write_case(
+                by=by, force=force, summary=summary, case_ref=case_ref, team=team
+            )
     except IntegrityError:
-        earlier = (
-            CaseImport.objects.filter(force=force, sha256=summary.sha256)
-            .select_related("case")
-            .first()
-        )
+        earlier = _earlier(by, force, summary)
         if earlier is not None:  # the same file, imported by someone else at the same moment
-            return ImportOutcome(earlier.case, False, True, summary)
+            return ImportOutcome(earlier, False, True, summary)
         raise _refuse(
             "case.concurrent",
             f"Another export of case {case_ref} was imported at the same moment: import this "
@@ -650,14 +720,21 @@ def _store_import(
 
 
 def _write_case(
-    *, by: Viewer | None, force: Force, summary: vics.VicsSummary, case_ref: str
+    *,
+    by: Viewer | None,
+    force: Force,
+    summary: vics.VicsSummary,
+    case_ref: str,
+    team: Team | None,
 ) -> tuple[Case, bool]:
     now = clock.now()
     person = by.person if by else None
     case = Case.objects.select_for_update().filter(force=force, case_ref=case_ref).first()
     created = case is None
     if case is None:
-        case = Case(force=force, case_ref=case_ref)
+        case = Case(force=force, case_ref=case_ref, team=team)
+    elif by is not None and not exposure_queries.manages_case(by, case):
+        raise _file_refusal(case_ref)
     elif not case.is_open:
         raise _refuse(
             "case.closed",
@@ -708,9 +785,9 @@ def officers_who_worked_on(case: Case) -> list[Person]:
 def case_close(*, by: Viewer, case: Case) -> list[Person]:
     """Close the case: everyone who worked on it gets a debrief to hear the outcome.
 
-    Returns those officers.
+    Returns those officers (all of them: the caller shows only those the closer may see).
     """
-    _case_of(by, case)
+    _case_managed(by, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise _refuse("case.closed", f"Case {case.case_ref} is already closed.")
@@ -722,6 +799,29 @@ def case_close(*, by: Viewer, case: Case) -> list[Person]:
     return officers
 
 
+@transaction.atomic
+def case_share(*, by: Viewer, case: Case, shared: bool) -> Case:
+    """The welfare lead shares the case with every team of the force (or stops sharing it).
+
+    A supervisor of another team then sees the case and may give its packages to their own
+    reports; they still see only their own team's officers on it, and never close it.
+    """
+    if case.force_id != by.force_id:
+        raise _not_found("case_id")
+    if not can(by, "force.welfare", by.person.force):
+        raise _refuse(
+            "access.denied", "Only the welfare lead shares a case with every team.", None, 403
+        )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.shared == shared:
+        return case
+    case.shared = shared
+    case.shared_at = clock.now() if shared else None
+    case.shared_by = by.person if shared else None
+    case.save(update_fields=["shared", "shared_at", "shared_by"])
+    return case
+
+
 # --- Work packages ---------------------------------------------------------------------------
 
 
@@ -731,9 +831,10 @@ def work_package_create(
 ) -> WorkPackage:
     """ "Review the <category> items of case X" for the media ``kinds`` (default: all it has).
 
-    The same package asked for twice is the one already made.
+    The same package asked for twice is the one already made. Whoever may open the case (a
+    shared one too) may make a package of it.
     """
-    _case_of(by, case)
+    _case_seen(by, case)
     if not case.is_open:
         raise _refuse("package.case_closed", f"Case {case.case_ref} is closed.", "case_id")
     problems = []
@@ -796,8 +897,8 @@ def work_package_assign(
 ) -> WorkPackageAssignment:
     """Give the package to an officer, unless it is above their clearance now (refused with
     the reason: uncategorised and ungraded items need Category A)."""
-    if package.force_id != by.force_id or not can(by, "cases.manage", by.person.force):
-        raise _not_found("package_id")
+    _case_seen(by, package.case, "package_id")
+    # Only an officer one looks after: a supervisor's own reports, the welfare lead's force.
     if officer.force_id != by.force_id or not can(by, "pathway.view", officer):
         raise _not_found("officer_id")
     if not package.case.is_open:

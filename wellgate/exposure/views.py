@@ -78,7 +78,7 @@ def _package_choices(officer: Person) -> list[tuple[int, str]]:
 
 
 def _case_choices(officer: Person) -> list[tuple[int, str]]:
-    return [(c.pk, f"Case {c.case_ref}") for c in queries.open_cases(officer.force_id)]
+    return [(c.pk, f"Case {c.case_ref}") for c in queries.cases_open_to(officer)]
 
 
 def _initial(person: Person, request: HttpRequest) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def _initial(person: Person, request: HttpRequest) -> dict[str, Any]:
     }
     wanted = request.GET.get("package", "")
     if wanted.isdigit():
-        package = queries.package_by_id(person.force_id, int(wanted))
+        package = queries.packages_of(person).filter(pk=int(wanted)).first()
         if package is not None:
             initial["work_package"] = package.pk
             initial["max_category"] = package.category
@@ -307,8 +307,12 @@ def team_exposure(request: HttpRequest) -> HttpResponse:
 @access("cases.manage")
 def cases(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    page = paginate(request, queries.cases_of_force(viewer.force_id), per_page=25)
-    return render(request, "exposure/cases.html", {"page": page})
+    page = paginate(request, queries.cases_of(viewer), per_page=25)
+    return render(
+        request,
+        "exposure/cases.html",
+        {"page": page, "is_welfare_lead": viewer.role == Role.WELFARE_LEAD},
+    )
 
 
 @csrf_exempt
@@ -325,7 +329,11 @@ def _case_import(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     force = viewer.person.force
     posted = request.method == "POST"
-    form = CaseImportForm(request.POST if posted else None, request.FILES if posted else None)
+    # The welfare lead says which team a case is for; a supervisor's is their own team's.
+    teams = queries.teams_of_force(force.pk) if viewer.role == Role.WELFARE_LEAD else None
+    form = CaseImportForm(
+        request.POST if posted else None, request.FILES if posted else None, teams=teams
+    )
     if posted:
         if getattr(request, "upload_too_large", False):
             form.is_valid()
@@ -338,6 +346,7 @@ def _case_import(request: HttpRequest) -> HttpResponse:
                     force=force,
                     stream=form.cleaned_data["file"],
                     case_ref=form.cleaned_data["case_ref"],
+                    team=form.cleaned_data.get("team"),
                 )
             except services.ExposureError as exc:
                 _refusal_on(form, exc)
@@ -376,7 +385,8 @@ def _case_import(request: HttpRequest) -> HttpResponse:
 
 
 def _case_or_404(viewer: Viewer, case_id: int) -> Any:
-    case = queries.case_in_force(viewer.force_id, case_id)
+    # Another team's case is not found, never forbidden.
+    case = queries.case_for(viewer, case_id)
     if case is None:
         raise Http404("No such case.")
     return case
@@ -385,6 +395,7 @@ def _case_or_404(viewer: Viewer, case_id: int) -> Any:
 def _render_case(
     request: HttpRequest, case: Any, package_form: PackageForm | None = None
 ) -> HttpResponse:
+    viewer = viewer_of(request)
     totals = queries.category_totals(case)
     form = package_form or PackageForm(categories=category_choices_of(totals))
     return render(
@@ -395,7 +406,10 @@ def _render_case(
             "table": queries.volume_table(case.volumes.all()),
             "packages": list(case.packages.all()),
             "form": form,
-            "worked_on": services.officers_who_worked_on(case),
+            # Only the officers the viewer may see on a case: never another team's.
+            "worked_on": queries.seen_on_cases(viewer, services.officers_who_worked_on(case)),
+            "may_close": queries.manages_case(viewer, case),
+            "is_welfare_lead": viewer.role == Role.WELFARE_LEAD,
         },
         status=400 if form.errors else 200,
     )
@@ -403,8 +417,29 @@ def _render_case(
 
 @access("cases.manage")
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The case's volume per category and media kind, its packages and who has them."""
-    return _render_case(request, _case_or_404(viewer_of(request), case_id))
+    """The case's volume per category and media kind, its packages and who has them; the
+    welfare lead also posts here to share it with every team, or to stop sharing it."""
+    viewer = viewer_of(request)
+    case = _case_or_404(viewer, case_id)
+    if request.method == "POST":
+        shared = request.POST.get("shared") == "yes"
+        try:
+            services.case_share(by=viewer, case=case, shared=shared)
+        except services.ExposureError as exc:
+            if exc.status == 404:
+                raise Http404("No such case.") from exc
+            for d in exc.details():
+                messages.error(request, d.message)
+        else:
+            messages.success(
+                request,
+                f"Case {case.case_ref} is shared with every team; each supervisor sees only "
+                "their own team's officers on it."
+                if shared
+                else f"Case {case.case_ref} is no longer shared.",
+            )
+        return redirect("case", case_id=case.pk)
+    return _render_case(request, case)
 
 
 @access("cases.manage")
@@ -450,7 +485,7 @@ def _assignable(viewer: Viewer) -> list[tuple[int, str]]:
 def package_assign(request: HttpRequest, package_id: int) -> HttpResponse:
     """Give a package to an officer; above their clearance it is refused, saying why."""
     viewer = viewer_of(request)
-    package = queries.package_in_force(viewer.force_id, package_id)
+    package = queries.package_for(viewer, package_id)
     if package is None:
         raise Http404("No such work package.")
     form = AssignForm(_posted(request), officers=_assignable(viewer))
@@ -486,14 +521,20 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
         for d in exc.details():
             messages.error(request, d.message)
     else:
-        messages.success(
-            request,
-            f"Case {case.case_ref} closed. "
-            + (
-                f"A debrief to share the outcome is due for {len(officers)} "
-                f"officer{'s' if len(officers) != 1 else ''}."
-                if officers
-                else "Nobody had worked on it, so no debrief is due."
-            ),
-        )
+        # Count only the officers the closer may see on the case, never another team's.
+        seen = queries.seen_on_cases(viewer, officers)
+        everyone = viewer.role == Role.WELFARE_LEAD
+        whose = "" if everyone else " of your team"
+        if seen:
+            text = (
+                f"A debrief to share the outcome is due for {len(seen)} "
+                f"officer{'s' if len(seen) != 1 else ''}{whose}."
+            )
+        elif everyone:
+            text = "Nobody had worked on it, so no debrief is due."
+        else:
+            text = "No officer of your team had worked on it, so none of them has a debrief due."
+        if case.shared and not everyone:
+            text += " Officers of other teams who worked on it get a debrief too."
+        messages.success(request, f"Case {case.case_ref} closed. {text}")
     return redirect(reverse("case", args=[case.pk]))

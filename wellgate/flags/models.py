@@ -24,6 +24,11 @@ class Source(models.TextChoices):
     MOVE_REQUEST = "move_request", "Request to leave the team"
 
 
+# Flags only the welfare lead sees (DESIGN.md §3): they never enter the pathway gate, a count
+# or an ordering anyone else sees. The welfare lead may make one hold the pathway instead.
+PRIVATE_SOURCES: tuple[str, ...] = (Source.CHECKIN,)
+
+
 class Severity(models.TextChoices):
     AMBER = "amber", "Amber: a conversation is needed"
     RED = "red", "Red: urgent attention"
@@ -59,6 +64,9 @@ class Flag(models.Model):
     closing_action = models.CharField(max_length=200, blank=True)
     closing_ref = models.CharField(max_length=60, blank=True)
     closing_note = EncryptedTextField(blank=True)
+    # The welfare lead holds the officer's pathway until this flag closes: everyone then sees
+    # the neutral gate requirement "gate.welfare_hold", never the flag itself.
+    holds_pathway = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-opened_at", "-id")
@@ -94,6 +102,8 @@ class EventType(models.TextChoices):
     OPENED = "opened", "Opened"
     OWNER_CHANGED = "owner_changed", "Taken over"
     NOTE = "note", "Note added"
+    HOLD = "hold", "Holds the pathway"
+    HOLD_RELEASED = "hold_released", "No longer holds the pathway"
     CLOSED = "closed", "Closed"
 
 

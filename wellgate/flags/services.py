@@ -12,7 +12,15 @@ from django.urls import reverse
 
 from wellgate import clock
 from wellgate.errors import SingleRefusal
-from wellgate.flags.models import EventType, Flag, FlagEvent, Severity, Source, State
+from wellgate.flags.models import (
+    PRIVATE_SOURCES,
+    EventType,
+    Flag,
+    FlagEvent,
+    Severity,
+    Source,
+    State,
+)
 from wellgate.notify.services import enqueue
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import LineManagement, Person, Role, RoleGrant
@@ -41,7 +49,7 @@ def default_owner(officer: Person, source: str = "") -> Person | None:
         .select_related("supervisor")
         .first()
     )
-    if lm is not None and source != Source.CHECKIN:
+    if lm is not None and source not in PRIVATE_SOURCES:
         return lm.supervisor
     leads = welfare_leads_of(officer.force_id)
     return leads[0] if leads else None
@@ -176,6 +184,33 @@ def flag_take_over(*, by: Viewer, flag: Flag) -> Flag:
             title=f"{by.person.full_name} has taken over the flag for {flag.officer.full_name}",
             link=_flag_link(flag),
         )
+    return flag
+
+
+@transaction.atomic
+def flag_hold_set(*, by: Viewer, flag: Flag, holds: bool) -> Flag:
+    """The welfare lead holds (or stops holding) the officer's pathway on this open flag.
+
+    While held, the pathway gate shows everyone the neutral requirement ``gate.welfare_hold``
+    and names nothing else: that is how a private flag (a check-in's), which never blocks the
+    gate by itself, may still stop an advance. Closing the flag ends the hold.
+    """
+    if not can(by, "force.welfare", flag.officer.force) or flag.force_id != by.force_id:
+        raise FlagError(
+            "access.denied", "Only the force's welfare lead holds a pathway.", None, 403
+        )
+    flag = _require_open(flag)
+    if flag.holds_pathway == holds:
+        return flag
+    flag.holds_pathway = holds
+    flag.save(update_fields=["holds_pathway"])
+    FlagEvent.objects.create(
+        flag=flag,
+        type=EventType.HOLD if holds else EventType.HOLD_RELEASED,
+        at=clock.now(),
+        by=by.person,
+        by_role=by.role,
+    )
     return flag
 
 

@@ -28,7 +28,28 @@ def _flag(request: HttpRequest, flag_id: int) -> Flag:
 
 @access("support.team")
 def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
-    return _render(request, _flag(request, flag_id), FlagNoteForm(), FlagCloseForm())
+    """The flag; the welfare lead also posts here to hold the officer's pathway on it."""
+    flag = _flag(request, flag_id)
+    if request.method == "POST":
+        return _hold(request, flag)
+    return _render(request, flag, FlagNoteForm(), FlagCloseForm())
+
+
+def _hold(request: HttpRequest, flag: Flag) -> HttpResponse:
+    holds = request.POST.get("hold") == "yes"
+    try:
+        services.flag_hold_set(by=viewer_of(request), flag=flag, holds=holds)
+    except services.FlagError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{flag.officer.full_name}'s pathway is held: everyone sees only that you are "
+            "following something up."
+            if holds
+            else f"{flag.officer.full_name}'s pathway is no longer held.",
+        )
+    return redirect("flag", flag_id=flag.pk)
 
 
 def _render(

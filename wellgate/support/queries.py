@@ -245,6 +245,30 @@ def escalated(
     return rows
 
 
+@dataclass(frozen=True)
+class SeniorEscalation:
+    """An escalation addressed to the senior leaders: who, what is overdue, and nothing more."""
+
+    officer: Person  # named, because the senior leader must act on it
+    what: str
+    days_late: int
+    since: dt.date  # when it reached the senior leaders
+
+
+def escalated_to_senior_leaders(
+    force_id: int, policy: PolicySettings, today: dt.date
+) -> list[SeniorEscalation]:
+    """The escalations a senior leader must act on (a psychological assessment overdue past
+    the senior interval), each naming its officer and what is overdue. Obligations are
+    otherwise aggregate for senior leaders (DESIGN.md §3), so no other detail is read out."""
+    rows = []
+    for r in escalated(force_id, policy, today, at_least="senior_leader"):
+        if "senior_leader" not in rules.ESCALATION_NOTIFY[r.level]:
+            continue
+        rows.append(SeniorEscalation(r.officer, r.obligation.others_label, r.days_late, r.since))
+    return rows
+
+
 def coping_for(viewer: Viewer) -> QuerySet[CopingStrategy]:
     """Strategies shared in the viewer's teams, with how many found each helpful and whether
     the viewer did."""

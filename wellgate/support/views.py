@@ -508,9 +508,12 @@ def escalations(request: HttpRequest) -> HttpResponse:
     policy = services.policy_for(viewer.force_id)
     today = services.today_for(policy)
     level = "senior_leader" if viewer.role == Role.SENIOR_LEADER else "welfare_lead"
-    page = paginate(
-        request, queries.escalated(viewer.force_id, policy, today, at_least=level), per_page=25
-    )
+    if level == "senior_leader":
+        # Only what is addressed to them, each naming its officer: nothing else of anyone.
+        rows: Any = queries.escalated_to_senior_leaders(viewer.force_id, policy, today)
+    else:
+        rows = queries.escalated(viewer.force_id, policy, today, at_least=level)
+    page = paginate(request, rows, per_page=25)
     _log_list(request, [r.officer for r in page.object_list], "escalations")
     return render(
         request,

@@ -1,4 +1,5 @@
-"""``wellgate import-vics FILE --force SLUG [--case-ref REF]``: import a grading-tool export.
+"""``wellgate import-vics FILE --force SLUG [--case-ref REF] [--team NAME]``: import a
+grading-tool export, for the named team (without one, the force's own case).
 
 The module name has a hyphen so that the command is spelt as DESIGN.md §11 spells it.
 """
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wellgate.exposure import services
 from wellgate.exposure.forms import COUNT_LABELS
-from wellgate.people.models import Force
+from wellgate.people.models import Force, Team
 
 
 class Command(BaseCommand):
@@ -24,11 +25,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--case-ref", default="", help="The case reference (default: the file's own)."
         )
+        parser.add_argument(
+            "--team",
+            default="",
+            help="The team the case is for (default: none; the welfare lead then shares it).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         force = Force.objects.filter(slug=options["force"]).first()
         if force is None:
             raise CommandError(f"No force with slug {options['force']!r}.")
+        team = None
+        if options["team"]:
+            team = Team.objects.filter(force=force, name=options["team"]).first()
+            if team is None:
+                names = ", ".join(Team.objects.filter(force=force).values_list("name", flat=True))
+                raise CommandError(
+                    f"No team {options['team']!r} in {force.name}; use one of: {names}."
+                )
         path: Path = options["file"]
         try:
             stream = path.open("rb")
@@ -37,7 +51,7 @@ class Command(BaseCommand):
         with stream:
             try:
                 outcome = services.case_import(
-                    by=None, force=force, stream=stream, case_ref=options["case_ref"]
+                    by=None, force=force, stream=stream, case_ref=options["case_ref"], team=team
                 )
             except services.ExposureError as exc:
                 raise CommandError(
