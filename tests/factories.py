@@ -203,3 +203,16 @@ def make_checkin(
         answers=answers,
         share_with_welfare_lead=shared,
     )
+
+
+def make_policy_proposal(proposer: Person, role: str = Role.WELFARE_LEAD, k: int = 3):  # type: ignore[no-untyped-def]
+    """A pending loosening policy change (a smaller k) proposed by ``proposer``."""
+    import dataclasses
+
+    from wellgate.policy.queries import current
+    from wellgate.policy.services import policy_propose
+
+    settings = dataclasses.replace(current(proposer.force_id), k_anonymity=k)
+    return policy_propose(
+        by=viewer(proposer, role), force=proposer.force, settings=settings, reason="Smaller k"
+    )

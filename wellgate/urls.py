@@ -27,11 +27,26 @@ urlpatterns = [
     path("inbox/read/", notify.mark_read, name="inbox_read"),
     path("policy/", policy.policy_detail, name="policy"),
     path("policy/edit/", policy.policy_edit, name="policy_edit"),
+    path(
+        "policy/proposals/<int:proposal_id>/approve/",
+        policy.policy_proposal_approve,
+        name="policy_proposal_approve",
+    ),
+    path(
+        "policy/proposals/<int:proposal_id>/reject/",
+        policy.policy_proposal_reject,
+        name="policy_proposal_reject",
+    ),
     path("manage/people/", people.manage_people, name="manage_people"),
     path("manage/people/new/", people.manage_person_new, name="manage_person_new"),
     path("manage/people/<int:person_id>/", people.manage_person, name="manage_person"),
     path("manage/teams/", people.manage_teams, name="manage_teams"),
-    path("manage/forces/", people.manage_forces, name="manage_forces"),
+    path("role-requests/", people.role_requests, name="role_requests"),
+    path(
+        "role-requests/<int:role_request_id>/decide/",
+        people.role_request_decide,
+        name="role_request_decide",
+    ),
     path("people/<int:person_id>/pathway/", pathway.pathway_detail, name="pathway"),
     path(
         "people/<int:person_id>/pathway/timeline/",

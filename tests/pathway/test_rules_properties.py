@@ -7,6 +7,7 @@ broken gate in ``decide`` or in the shared gate computation is caught either way
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -28,8 +29,16 @@ from wellgate.pathway.rules import (
     clearance_of,
     decide,
     evaluate,
+    grant_of,
 )
-from wellgate.policy.rules import CATEGORY_RANK, Gate, PolicySettings, default_stages
+from wellgate.policy.rules import (
+    CATEGORY_RANK,
+    MEDIA_KINDS,
+    Gate,
+    PolicySettings,
+    Stage,
+    default_stages,
+)
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 OFFICER = 1
@@ -112,12 +121,13 @@ class Scenario:
 
     def __init__(self, policy: PolicySettings) -> None:
         self.policy = policy
+        self.version = 1  # the number of the policy version the log is recorded under
         self.events: list[Event] = []
         self.now = T0
         self.context = GateContext()
         self.contexts: dict[int, GateContext] = {}  # log position of an advance -> its context
         self.held: dict[datetime, Clearance] = {}  # clearance right after each moment's events
-        self._state: tuple[tuple[int, datetime, GateContext], PathwayState] | None = None
+        self._state: tuple[tuple[int, datetime, GateContext, int], PathwayState] | None = None
         self.ok("joined", "supervisor")
 
     def event(self, type: str, role: str, actor: int | None = None, **kw: Any) -> Event:
@@ -137,7 +147,9 @@ class Scenario:
         if not refusals:
             if type == "advanced":
                 self.contexts[len(self.events)] = self.context
-            self.events.append(e)
+            # As the service does: the decision carries the grant it gave, and the version.
+            grant = grant_of(self.events, self.policy, e)
+            self.events.append(dataclasses.replace(e, grant=grant, policy_version=self.version))
             self.held[self.now] = self.state().clearance
         return [r.code for r in refusals]
 
@@ -149,7 +161,7 @@ class Scenario:
         self.now += timedelta(**kw)
 
     def state(self) -> PathwayState:
-        key = (len(self.events), self.now, self.context)
+        key = (len(self.events), self.now, self.context, self.version)
         if self._state is None or self._state[0] != key:
             self._state = (key, evaluate(self.events, self.policy, self.now, self.context))
         return self._state[1]
@@ -488,6 +500,99 @@ def test_clearance_at_a_past_moment_is_the_clearance_held_then(sc):
             clearance_at(sc.events, sc.policy, at - timedelta(microseconds=1)) == sc.held[earlier]
         )
     assert clearance_at(sc.events, sc.policy, T0 - timedelta(microseconds=1)) == NO_CLEARANCE
+
+
+# --------------------------------------------------------------------------- policy changes
+
+
+@st.composite
+def later_policies(draw: st.DrawFn) -> PolicySettings:
+    """Any policy an editor might save later: stages kept, renamed, dropped or re-graded."""
+    if draw(st.booleans()):
+        return draw(policies())
+    pool = [s.code for s in default_stages()] + ["extra_1", "extra_2"]
+    codes = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6, unique=True))
+    stages = tuple(
+        Stage(
+            code,
+            code,
+            "",
+            draw(st.sampled_from([None, "C", "B", "A"])),
+            tuple(draw(st.lists(st.sampled_from(MEDIA_KINDS), unique=True))),
+            draw(st.booleans()),
+        )
+        for code in codes
+    )
+    return PolicySettings(
+        stages=stages,
+        gate=Gate(
+            min_supervised_sessions=draw(st.integers(0, 3)),
+            reflection_days=draw(st.integers(0, 5)),
+            readiness_max_age_days=draw(st.integers(1, 30)),
+            psych_assessment_before=tuple(draw(st.lists(st.sampled_from(codes), unique=True))),
+        ),
+    )
+
+
+def recorded_ceiling(log: list[Event]) -> Clearance | None:
+    """The most the decisions in the log granted: the latest advance (or the joining), lowered
+    by every step back after it. Written from DESIGN.md §1, not from the module."""
+    ceiling: Clearance | None = None
+    joined = False
+    for e in log:
+        if e.type == "left_team":
+            break
+        if (e.type == "joined" and not joined) or e.type == "advanced":
+            ceiling, joined = e.grant, True
+        elif e.type == "stepped_back" and ceiling is not None and e.grant is not None:
+            ceiling = Clearance(
+                min(ceiling.max_category, e.grant.max_category, key=rank),
+                tuple(m for m in ceiling.media if m in e.grant.media),
+                ceiling.supervised or e.grant.supervised,
+            )
+    return ceiling
+
+
+def at_most(held: Clearance, limit: Clearance) -> bool:
+    return (
+        rank(held.max_category) <= rank(limit.max_category)
+        and set(held.media) <= set(limit.media)
+        and (held.supervised or not limit.supervised)
+    )
+
+
+@PROPS
+@given(scenarios(noise=25), later_policies())
+def test_no_policy_change_after_an_advance_ever_raises_the_clearance(sc, later):
+    before = sc.state()
+    after = evaluate(sc.events, later, sc.now, sc.context)
+    assert at_most(after.stage_clearance, before.stage_clearance)
+    assert at_most(after.clearance, before.clearance)
+    # A stage the new policy allows less at lowers the clearance at once.
+    assert at_most(after.stage_clearance, clearance_of(after.stage))
+    # Exposure sessions are checked against the clearance of their moment: never raised either.
+    for at in sorted(sc.held):
+        assert at_most(clearance_at(sc.events, later, at), sc.held[at])
+
+
+@PROPS
+@given(st.data())
+def test_a_clearance_never_exceeds_what_the_latest_decision_granted_whatever_the_policy(data):
+    sc = data.draw(scenarios(noise=8))
+    for version in (2, 3):
+        # A new version comes into force; decisions go on being made under it.
+        sc.policy, sc.version = data.draw(later_policies()), version
+        if sc.state().next_stage is not None and data.draw(st.booleans()):
+            sc.complete_gate()
+            sc.advance()
+        propose_noise(data.draw, sc, data.draw(st.integers(0, 10)))
+        ceiling = recorded_ceiling(sc.events)
+        assert ceiling is not None
+        for policy in (sc.policy, data.draw(later_policies())):
+            state = evaluate(sc.events, policy, sc.now, sc.context)
+            assert at_most(state.stage_clearance, ceiling)
+            entry = state.entry
+            assert entry is not None and entry.policy_version in (1, 2, 3)
 
 
 # --------------------------------------------------------------------------- advancing

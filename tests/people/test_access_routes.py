@@ -16,10 +16,18 @@ from django.urls import path
 from ninja import NinjaAPI
 
 from tests.exposure.helpers import make_case, make_package
-from tests.factories import World, login, make_checkin, make_flag, make_obligation
+from tests.factories import (
+    World,
+    login,
+    make_checkin,
+    make_flag,
+    make_obligation,
+    make_policy_proposal,
+)
 from tests.moves.helpers import escalated_move_request
 from tests.routes import Route, api_routes, undecided, web_routes
-from wellgate.people.models import Role
+from wellgate import clock
+from wellgate.people.models import Role, RoleRequest
 from wellgate.people.services import token_create
 
 ROLES = [r.value for r in Role]
@@ -86,8 +94,10 @@ EXPECTED_FORCE: dict[str, set[str]] = {
     "escalations.view": {"welfare_lead", "senior_leader"},
     "policy.view": {"welfare_lead", "administrator", "senior_leader"},
     "policy.edit": {"welfare_lead", "administrator"},
+    "policy.approve": {"welfare_lead", "senior_leader"},
     "people.manage": {"administrator"},
-    "forces.manage": {"administrator"},
+    # Pending role grants: a second administrator, the welfare lead or a senior leader.
+    "grants.approve": {"administrator", "welfare_lead", "senior_leader"},
     "accesslog.force": {"welfare_lead"},
     "support.self": {"officer"},
     "support.team": {"supervisor", "welfare_lead"},
@@ -154,6 +164,16 @@ def _param_values(world: World, person) -> dict[str, int]:
         # The officer's own check-in (only its officer may open its result).
         "checkin_id": make_checkin(world.officer).pk,
         "instrument_id": "pulse",
+        # A loosening change the welfare lead proposed (a senior leader may approve it).
+        "proposal_id": make_policy_proposal(world.welfare_lead).pk,
+        # A role grant of the force waiting for a second person (asked by the administrator).
+        "role_request_id": RoleRequest.objects.create(
+            person=world.other_officer,
+            role=Role.MENTOR,
+            team=world.other_team,
+            requested_by=world.administrator,
+            requested_at=clock.now(),
+        ).pk,
     }
 
 
@@ -270,6 +290,8 @@ def test_signed_out_visitors_are_sent_to_sign_in_for_every_page(db, client):
                 "request_id": 1,
                 "checkin_id": 1,
                 "instrument_id": 1,
+                "proposal_id": 1,
+                "role_request_id": 1,
             },
         )
         response = client.get(url)
@@ -292,6 +314,8 @@ def test_api_without_a_token_is_refused_for_every_operation(db, client):
                 "request_id": 1,
                 "checkin_id": 1,
                 "instrument_id": 1,
+                "proposal_id": 1,
+                "role_request_id": 1,
             },
         )
         response = getattr(client, route.method.lower())(url)

@@ -9,4 +9,6 @@ class PathwayConfig(AppConfig):
     verbose_name = "Staged-exposure pathway"
 
     def ready(self) -> None:
-        from wellgate.pathway import homes, periodic  # noqa: F401  (register home panels, tick work)
+        # Register home panels, tick work, and the policy-version listener that tells officers
+        # whose clearance a new policy lowers.
+        from wellgate.pathway import homes, periodic, services  # noqa: F401

@@ -70,6 +70,13 @@ class PathwayEvent(models.Model):
     policy_version = models.ForeignKey(
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # joined / advanced / stepped_back: the clearance this decision granted, which a later
+    # policy never raises (DESIGN.md §1). Empty supervised: no grant recorded.
+    grant_category = models.CharField(max_length=1, blank=True)  # "" = may view nothing
+    grant_media = models.JSONField(default=list, blank=True)
+    grant_supervised = models.BooleanField(null=True, blank=True)
+    # The number of the policy version it was granted under (0: the Wellgate defaults).
+    grant_policy_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ("recorded_at", "id")

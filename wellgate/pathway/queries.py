@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from wellgate import clock
-from wellgate.flags.queries import open_flag_counts
+from wellgate.flags.queries import GateFlags, gate_flags
 from wellgate.pathway import rules
 from wellgate.pathway.models import GuidanceVersion, PathwayEvent
 from wellgate.people.access import Viewer, can
@@ -18,6 +18,11 @@ from wellgate.support.queries import psych_assessments_attended_by_officer
 
 
 def as_rule_event(e: PathwayEvent) -> rules.Event:
+    grant = (
+        None
+        if e.grant_supervised is None
+        else rules.Clearance(e.grant_category or None, tuple(e.grant_media), e.grant_supervised)
+    )
     return rules.Event(
         type=e.type,
         subject_id=e.officer_id,
@@ -28,6 +33,8 @@ def as_rule_event(e: PathwayEvent) -> rules.Event:
         ready=e.ready,
         stage=e.stage or None,
         note=e.note,
+        grant=grant,
+        policy_version=e.grant_policy_number,
     )
 
 
@@ -44,12 +51,21 @@ def gate_context(officer: Person) -> rules.GateContext:
 
 
 def gate_contexts(officer_ids: Iterable[int]) -> dict[int, rules.GateContext]:
-    """Gate facts for many officers in a fixed number of queries."""
+    """Gate facts for many officers in a fixed number of queries.
+
+    The same for every viewer: a private flag (a check-in's) is left out, so that nobody
+    who may not see it can read it off the gate; only a welfare lead's hold shows, unnamed.
+    """
     ids = list(officer_ids)
-    flags = open_flag_counts(ids)
+    flags = gate_flags(ids)
     psych = psych_assessments_attended_by_officer(ids)
+    none = GateFlags(0, False)
     return {
-        i: rules.GateContext(open_flags=flags.get(i, 0), psych_assessments=tuple(psych.get(i, ())))
+        i: rules.GateContext(
+            open_flags=flags.get(i, none).open_flags,
+            psych_assessments=tuple(psych.get(i, ())),
+            welfare_hold=flags.get(i, none).held,
+        )
         for i in ids
     }
 
@@ -64,7 +80,9 @@ def state(officer: Person, now: dt.datetime | None = None) -> rules.PathwayState
 def clearance(officer: Person, at: dt.datetime | None = None) -> rules.Clearance:
     """What the officer could view at ``at`` (default now): category, media, supervision.
 
-    Judged with the policy in force at that moment, from the events recorded by then.
+    Judged from the events recorded by then, each holding only the grant it recorded, and
+    lowered by the policy in force at that moment wherever that allowed less (the same rule
+    as ``state``, so a session is checked against what the officer really held).
     """
     at = at or clock.now()
     policy = policy_queries.at(officer.force_id, at)
@@ -104,9 +122,8 @@ def team_rows(officers: list[Person], now: dt.datetime | None = None) -> list[Te
     by_officer: dict[int, list[rules.Event]] = defaultdict(list)
     for e in PathwayEvent.objects.filter(officer_id__in=ids).order_by("recorded_at", "id"):
         by_officer[e.officer_id].append(as_rule_event(e))
+    # The flags shown are the ones the gate counts: never a private (check-in) flag.
     contexts = gate_contexts(ids)
-    # Shown on team pages: a check-in flag is the welfare lead's alone, never a supervisor's.
-    shown_flags = open_flag_counts(ids, exclude_sources=("checkin",))
     policies: dict[int, rules.PolicySettings] = {}
     rows = []
     for officer in officers:
@@ -125,7 +142,7 @@ def team_rows(officers: list[Person], now: dt.datetime | None = None) -> list[Te
                 days_at_stage=(now - st.stage_entered_at).days if st.stage_entered_at else None,
                 gate_done=total - len(unmet),
                 gate_total=total,
-                open_flags=shown_flags.get(officer.pk, 0),
+                open_flags=contexts[officer.pk].open_flags,
             )
         )
     return rows
@@ -200,6 +217,7 @@ _CHECK_LABELS = {
     "gate.readiness": "You have said you feel able to view more",
     "gate.sign_off": "Your supervisor has signed off",
     "gate.open_flags": "No open welfare matters",
+    "gate.welfare_hold": "Nothing the welfare lead is following up",
     "gate.psych_assessment": "A recent psychological assessment",
 }
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from wellgate.policy.rules import PolicySettings, Stage
+from wellgate.policy.rules import CATEGORY_RANK, PolicySettings, Stage
 
 EVENT_TYPES = (
     "joined",
@@ -57,6 +57,38 @@ _EVIDENCE_RECORDERS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class Clearance:
+    """What an officer may view: the highest category, the media, and whether only supervised."""
+
+    max_category: str | None  # None: may view nothing; else "C" | "B" | "A"
+    media: tuple[str, ...]
+    supervised: bool  # True: only with a mentor present
+
+    def meet(self, other: Clearance | None) -> Clearance:
+        """The lower of the two on every axis (``None``: nothing recorded, so no cap)."""
+        if other is None:
+            return self
+        lower = min(self.max_category, other.max_category, key=_rank)
+        media = tuple(m for m in self.media if m in other.media)
+        return Clearance(lower, media, self.supervised or other.supervised)
+
+    def covers(self, other: Clearance) -> bool:
+        """True when this allows at least everything ``other`` allows."""
+        return (
+            _rank(self.max_category) >= _rank(other.max_category)
+            and set(other.media) <= set(self.media)
+            and (other.supervised or not self.supervised)
+        )
+
+
+def _rank(category: str | None) -> int:
+    return CATEGORY_RANK.get(category, len(CATEGORY_RANK))  # an unknown code never wins a meet
+
+
+NO_CLEARANCE = Clearance(None, (), True)
+
+
+@dataclass(frozen=True)
 class Event:
     """One entry of an officer's pathway log."""
 
@@ -69,6 +101,11 @@ class Event:
     ready: bool | None = None  # readiness_declared only
     stage: str | None = None  # advanced / stepped_back: the target stage
     note: str = ""
+    # joined / advanced / stepped_back: the clearance this decision granted, and the number of
+    # the policy version it was granted under (0: the defaults). None: recorded before grants
+    # were kept, so the stage of the current policy stands in for it.
+    grant: Clearance | None = None
+    policy_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,23 +117,23 @@ class Requirement:
 
 
 @dataclass(frozen=True)
-class Clearance:
-    """What an officer may view: the highest category, the media, and whether only supervised."""
-
-    max_category: str | None  # None: may view nothing; else "C" | "B" | "A"
-    media: tuple[str, ...]
-    supervised: bool  # True: only with a mentor present
-
-
-NO_CLEARANCE = Clearance(None, (), True)
-
-
-@dataclass(frozen=True)
 class GateContext:
     """Facts owned by other apps that a gate depends on, passed in by the caller."""
 
-    open_flags: int = 0
+    open_flags: int = 0  # open flags everyone responsible may see (never a private one)
     psych_assessments: tuple[datetime, ...] = ()  # when assessments were attended
+    welfare_hold: bool = False  # the welfare lead holds the pathway (on a matter not named)
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    """One stage the officer entered, with the grant recorded by the event that entered it."""
+
+    stage: Stage
+    entered_at: datetime
+    how: str  # "joined" | "advanced" | "stepped_back"
+    granted: Clearance | None  # None: recorded before grants were kept
+    policy_version: int | None  # the version granted under (0: the defaults; None: unknown)
 
 
 @dataclass(frozen=True)
@@ -105,7 +142,9 @@ class PathwayState:
 
     stage: Stage
     clearance: Clearance  # effective now (nothing while suspended)
-    stage_clearance: Clearance  # what the stage grants, ignoring suspension
+    # What the officer holds at this stage, ignoring suspension: the grant recorded when they
+    # entered it, lowered to what the stage of the current policy allows.
+    stage_clearance: Clearance
     paused: bool
     paused_by_role: str | None  # "officer" | "supervisor" | "welfare_lead" | None
     pause_reason: str  # the supervisor's / welfare lead's reason ("" for the officer's own)
@@ -115,6 +154,13 @@ class PathwayState:
     supervised_sessions_at_stage: int
     next_stage: Stage | None  # None at the last stage
     unmet: tuple[Requirement, ...]  # unmet requirements of the next gate; empty = complete
+    stage_granted: Clearance | None = None  # the most the recorded decisions allow (None: none)
+    history: tuple[StageEntry, ...] = ()  # every stage entered, oldest first
+
+    @property
+    def entry(self) -> StageEntry | None:
+        """How the officer entered the stage they are at (None before joining)."""
+        return self.history[-1] if self.history else None
 
     @property
     def suspended(self) -> bool:
@@ -156,6 +202,9 @@ class _Replay:
     needs_conversation: bool = False
     move_open: bool = False
     left_team: bool = False
+    # The most the recorded decisions allow now (None: none recorded, so no cap).
+    ceiling: Clearance | None = None
+    entries: list[tuple[int, Event, Clearance | None]] = field(default_factory=list)
 
     @property
     def paused(self) -> bool:
@@ -198,14 +247,25 @@ def _replay(events: Sequence[Event], policy: PolicySettings) -> _Replay:
             if not rp.joined:
                 rp.joined = True
                 rp.entered_at = e.recorded_at
+                if not rp.entries:
+                    rp.ceiling = e.grant
+                    rp.entries.append((0, e, e.grant))
         elif e.type == "advanced":
-            # A recorded advance is a decision already made: trusted if it names the next stage.
+            # A recorded advance is a decision already made: trusted if it names the next stage,
+            # and it holds only what it granted. One the current stages no longer place can
+            # only lower what is held, so restructuring the stages never raises anyone.
             if _stage_index(policy, e.stage) == rp.stage_index + 1:
-                _enter(rp, rp.stage_index + 1, e.recorded_at)
+                _enter(rp, rp.stage_index + 1, e, e.grant)
+            else:
+                rp.ceiling = _lower(rp.ceiling, e.grant)
         elif e.type == "stepped_back":
+            # A step back never gives more than was held before it, placed or not.
+            capped = _lower(rp.ceiling, e.grant)
             target = _stage_index(policy, e.stage)
             if target is not None and target < rp.stage_index:
-                _enter(rp, target, e.recorded_at)
+                _enter(rp, target, e, capped)
+            else:
+                rp.ceiling = capped
         elif e.type == "paused":
             # Lowering is always safe, so any recorded pause takes effect.
             rp.pauses.append(e)
@@ -230,11 +290,19 @@ def _replay(events: Sequence[Event], policy: PolicySettings) -> _Replay:
     return rp
 
 
-def _enter(rp: _Replay, index: int, at: datetime) -> None:
+def _enter(rp: _Replay, index: int, e: Event, granted: Clearance | None) -> None:
     # Entering a stage (up or down) starts its gate from nothing.
-    rp.stage_index = index
-    rp.entered_at = at
     rp.since = []
+    rp.stage_index = index
+    rp.entered_at = e.recorded_at
+    rp.ceiling = granted
+    rp.entries.append((index, e, granted))
+
+
+def _lower(held: Clearance | None, grant: Clearance | None) -> Clearance | None:
+    if held is None:
+        return grant
+    return held.meet(grant)
 
 
 # --------------------------------------------------------------------------- wording
@@ -415,6 +483,13 @@ def _gate(
                 "An open welfare matter must first be closed with a conversation.",
             )
         )
+    if context.welfare_hold:
+        unmet.append(
+            Requirement(
+                "gate.welfare_hold",
+                "The welfare lead is following something up; they will tell you when it is done.",
+            )
+        )
 
     if target.code in gate.psych_assessment_before:
         max_age = timedelta(days=gate.psych_assessment_max_age_days)
@@ -447,13 +522,14 @@ def evaluate(
 ) -> PathwayState:
     """Replay an officer's events (in ``recorded_at`` order) and say where they stand at ``now``.
 
-    Recorded advances are trusted (a policy change applies to future decisions only). A
-    withdrawn move request leaves the officer paused (by themselves) until they resume.
+    Recorded advances are trusted, and each holds only the grant it recorded: a later policy
+    never raises a clearance, though a stage it allows less at lowers it at once. A withdrawn
+    move request leaves the officer paused (by themselves) until they resume.
     """
     rp = _replay(events, policy)
     stage = policy.stages[rp.stage_index]
     has_next = rp.stage_index + 1 < len(policy.stages)
-    granted = clearance_of(stage)
+    granted = _held(rp, policy)
     welfare_pauses = [p for p in rp.pauses if p.type == "paused" and p.by_role in SIGNERS]
     if welfare_pauses:
         paused_by: str | None = welfare_pauses[-1].by_role
@@ -472,7 +548,31 @@ def evaluate(
         supervised_sessions_at_stage=sum(1 for e in rp.since if e.type == "supervised_session"),
         next_stage=policy.stages[rp.stage_index + 1] if has_next else None,
         unmet=tuple(_gate(rp, policy, now, context)),
+        stage_granted=rp.ceiling,
+        history=tuple(
+            StageEntry(policy.stages[i], e.recorded_at, e.type, g, e.policy_version)
+            for i, e, g in rp.entries
+        ),
     )
+
+
+def _held(rp: _Replay, policy: PolicySettings) -> Clearance:
+    # The recorded grant, never more than the stage of the current policy allows.
+    return clearance_of(policy.stages[rp.stage_index]).meet(rp.ceiling)
+
+
+def grant_of(events: Sequence[Event], policy: PolicySettings, accepted: Event) -> Clearance | None:
+    """The clearance an accepted ``joined``, ``advanced`` or ``stepped_back`` grants, to record
+    on it; ``None`` for every other event. A step back never grants more than was held."""
+    if accepted.type == "joined":
+        return clearance_of(policy.stages[0])
+    target = _stage_index(policy, accepted.stage)
+    if target is None or accepted.type not in ("advanced", "stepped_back"):
+        return None
+    grant = clearance_of(policy.stages[target])
+    if accepted.type == "stepped_back":
+        grant = grant.meet(_held(_replay(events, policy), policy))
+    return grant
 
 
 def clearance_at(events: Sequence[Event], policy: PolicySettings, at: datetime) -> Clearance:

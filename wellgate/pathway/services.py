@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +16,12 @@ from wellgate.pathway import queries, rules
 from wellgate.pathway.models import GuidanceVersion, PathwayEvent
 from wellgate.people import services as people_services
 from wellgate.people.access import Viewer, can
-from wellgate.people.models import Person, Role, RoleGrant
+from wellgate.people.models import Force, Person, Role, RoleGrant
 from wellgate.people.queries import current_supervisor
 from wellgate.policy import queries as policy_queries
+from wellgate.policy import services as policy_services
+from wellgate.policy.models import PolicyVersion
+from wellgate.policy.rules import PolicySettings
 
 # The officer's own decisions about their own exposure.
 SELF_EVENTS = frozenset(
@@ -127,7 +131,8 @@ def event_record(
             occurred, zoneinfo.ZoneInfo(policy_queries.current(officer.force_id).time_zone)
         )
     _lock(officer)
-    policy = policy_queries.current(officer.force_id)
+    version = policy_queries.current_version(officer.force_id)
+    policy = policy_queries.settings_of(version)
     proposed = rules.Event(
         type=type,
         subject_id=officer.pk,
@@ -139,11 +144,12 @@ def event_record(
         stage=stage,
         note=note,
     )
-    refusals = rules.decide(
-        queries.events_of(officer), policy, now, proposed, queries.gate_context(officer)
-    )
+    events = queries.events_of(officer)
+    refusals = rules.decide(events, policy, now, proposed, queries.gate_context(officer))
     if refusals:
         raise PathwayError(refusals)
+    # The clearance this decision grants is written on it: a later policy never raises it.
+    grant = rules.grant_of(events, policy, proposed)
     event = PathwayEvent.objects.create(
         force_id=officer.force_id,
         officer=officer,
@@ -156,7 +162,11 @@ def event_record(
         stage=stage or "",
         note=note.strip(),
         guidance=guidance,
-        policy_version=policy_queries.current_version(officer.force_id),
+        policy_version=version,
+        grant_category=(grant.max_category or "") if grant else "",
+        grant_media=list(grant.media) if grant else [],
+        grant_supervised=grant.supervised if grant else None,
+        grant_policy_number=(version.number if version else 0) if grant else None,
     )
     _notify(event, officer, by)
     return event
@@ -208,6 +218,36 @@ def _notify(event: PathwayEvent, officer: Person, by: Viewer | None) -> None:
             dedup_key=f"{key}:officer",
             title="You have moved to the next stage of your pathway.",
             link=link,
+        )
+
+
+# Registered when this module is imported (the app's ready() imports it through periodic).
+@policy_services.on_new_version("pathway.clearance_lowered")
+def clearances_lowered_notify(
+    *, force: Force, previous: PolicySettings, current: PolicySettings, version: PolicyVersion
+) -> None:
+    """Tell every officer whose clearance a new policy version lowers, in its transaction.
+
+    The lower clearance applies at once (it is computed from the log and the policy); a
+    higher one never does, so nobody is told of a rise.
+    """
+    now = clock.now()
+    logs: dict[int, list[rules.Event]] = defaultdict(list)
+    for e in PathwayEvent.objects.filter(force=force).order_by("recorded_at", "id"):
+        logs[e.officer_id].append(queries.as_rule_event(e))
+    lowered = []
+    for officer_id, events in logs.items():
+        before = rules.evaluate(events, previous, now)
+        after = rules.evaluate(events, current, now)
+        if not after.left_team and not after.stage_clearance.covers(before.stage_clearance):
+            lowered.append(officer_id)
+    for officer in Person.objects.filter(pk__in=lowered, is_active=True):
+        enqueue(
+            recipient=officer,
+            kind="pathway.policy_lowered",
+            dedup_key=f"pathway:policy:{version.pk}:{officer.pk}",
+            title="Your clearance has changed after a policy update; see your pathway.",
+            link=f"/people/{officer.pk}/pathway/",
         )
 
 

@@ -60,6 +60,8 @@ def pathway_detail(request: HttpRequest, person: Person) -> HttpResponse:
             "stage_count": len(policy.stages),
             "may_record": can(viewer, "pathway.record", person),
             "may_decide": can(viewer, "pathway.decide", person),
+            # A pause's reason is a note: only whoever may read the officer's notes reads it.
+            "pause_reason": st.pause_reason if can(viewer, "notes.view", person) else "",
             "needs_guidance": is_self and queries.needs_to_reread_guidance(person),
             "recent": queries.timeline(person, viewer)[:5],
         },

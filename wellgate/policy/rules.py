@@ -387,3 +387,169 @@ def validate(settings: PolicySettings) -> list[Problem]:
             f"Score visibility must be one of {', '.join(SCORE_VISIBILITY)}.",
         )
     return problems
+
+
+# --------------------------------------------------------------------------- loosening
+
+
+@dataclass(frozen=True)
+class Loosening:
+    """One way a proposed policy is looser than the one in force: needs a second person."""
+
+    code: str
+    field: str
+    message: str
+
+
+def _media_words(media: set[str]) -> str:
+    return ", ".join(m.replace("_", " ") for m in MEDIA_KINDS if m in media)
+
+
+def _stage_loosenings(previous: PolicySettings, proposed: PolicySettings) -> list[Loosening]:
+    # Each stage is compared with the stage at the same step of the old policy (so removing a
+    # stage that sat between two is caught) and with the old stage of the same code.
+    found: dict[tuple[str, str], Loosening] = {}
+    old_by_code = {s.code: s for s in previous.stages}
+    for i, new in enumerate(proposed.stages):
+        refs = [previous.stages[min(i, len(previous.stages) - 1)]] if previous.stages else []
+        if new.code in old_by_code:
+            refs.append(old_by_code[new.code])
+        name = f"Stage {i + 1} (“{new.label}”)"
+        for old in refs:
+            if CATEGORY_RANK.get(new.max_category, 4) > CATEGORY_RANK.get(old.max_category, 4):
+                found.setdefault(
+                    ("loosen.stage_category", f"stages.{i}.max_category"),
+                    Loosening(
+                        "loosen.stage_category",
+                        f"stages.{i}.max_category",
+                        f"{name} would allow Category {new.max_category}, where “{old.label}” "
+                        f"allowed {'Category ' + old.max_category if old.max_category else 'nothing'}.",
+                    ),
+                )
+            more = set(new.media) - set(old.media)
+            if more:
+                found.setdefault(
+                    ("loosen.stage_media", f"stages.{i}.media"),
+                    Loosening(
+                        "loosen.stage_media",
+                        f"stages.{i}.media",
+                        f"{name} would allow more media than “{old.label}”: {_media_words(more)}.",
+                    ),
+                )
+            if old.supervised and not new.supervised:
+                found.setdefault(
+                    ("loosen.stage_unsupervised", f"stages.{i}.supervised"),
+                    Loosening(
+                        "loosen.stage_unsupervised",
+                        f"stages.{i}.supervised",
+                        f"{name} would allow viewing without a mentor present, where "
+                        f"“{old.label}” needed one.",
+                    ),
+                )
+    return list(found.values())
+
+
+def loosenings(previous: PolicySettings, proposed: PolicySettings) -> list[Loosening]:
+    """Every way ``proposed`` is looser than ``previous``, field by field; ``[]`` when none.
+
+    Looser means a lighter gate, a stage that grants more, or a smaller k. Such a change
+    takes effect only once a second person approves it (DESIGN.md §1).
+    """
+    out: list[Loosening] = []
+    old, new = previous.gate, proposed.gate
+
+    def fewer(fld: str, code: str, what: str, was: int, now: int, unit: str) -> None:
+        if now < was:
+            out.append(Loosening(code, fld, f"{what}: {now} {unit} instead of {was}."))
+
+    fewer(
+        "gate.min_supervised_sessions",
+        "loosen.supervised_sessions",
+        "Fewer supervised sessions needed at each stage",
+        old.min_supervised_sessions,
+        new.min_supervised_sessions,
+        "sessions" if new.min_supervised_sessions != 1 else "session",
+    )
+    fewer(
+        "gate.reflection_days",
+        "loosen.reflection_days",
+        "A shorter reflection period",
+        old.reflection_days,
+        new.reflection_days,
+        "days" if new.reflection_days != 1 else "day",
+    )
+    if new.readiness_max_age_days > old.readiness_max_age_days:
+        out.append(
+            Loosening(
+                "loosen.readiness_validity",
+                "gate.readiness_max_age_days",
+                "A readiness declaration would stay valid longer: "
+                f"{new.readiness_max_age_days} days instead of {old.readiness_max_age_days}.",
+            )
+        )
+    labels = {s.code: s.label for s in previous.stages}
+    for code in old.psych_assessment_before:
+        if code not in new.psych_assessment_before:
+            out.append(
+                Loosening(
+                    "loosen.psych_assessment",
+                    "gate.psych_assessment_before",
+                    "No psychological assessment would be needed before "
+                    f"“{labels.get(code, code)}”.",
+                )
+            )
+    if new.psych_assessment_max_age_days > old.psych_assessment_max_age_days:
+        out.append(
+            Loosening(
+                "loosen.psych_assessment_age",
+                "gate.psych_assessment_max_age_days",
+                "An older psychological assessment would count: within "
+                f"{new.psych_assessment_max_age_days} days instead of "
+                f"{old.psych_assessment_max_age_days}.",
+            )
+        )
+    out.extend(_stage_loosenings(previous, proposed))
+    if proposed.k_anonymity < previous.k_anonymity:
+        out.append(
+            Loosening(
+                "loosen.k",
+                "k_anonymity",
+                f"Smaller groups would be shown in aggregates: {proposed.k_anonymity} people "
+                f"instead of {previous.k_anonymity}.",
+            )
+        )
+    return out
+
+
+# Who approves a loosening change, by the role its proposer acted in: always the other of the
+# two roles that answer for welfare, and never the proposer themself.
+APPROVERS: dict[str, tuple[str, ...]] = {
+    "welfare_lead": ("senior_leader",),
+    "senior_leader": ("welfare_lead",),
+    "administrator": ("welfare_lead", "senior_leader"),
+}
+_ROLE_WORDS = {
+    "welfare_lead": "a welfare lead",
+    "senior_leader": "a senior leader",
+    "administrator": "an administrator",
+}
+
+
+def approval_refusal(
+    *, proposer_id: int, proposer_role: str, approver_id: int, approver_role: str
+) -> Problem | None:
+    """Why this person, in this role, may not approve the proposal; ``None`` if they may."""
+    if approver_id == proposer_id:
+        return Problem(
+            "proposal.own", "", "You proposed this change; a second person must approve it."
+        )
+    allowed = APPROVERS.get(proposer_role, ())
+    if approver_role not in allowed:
+        who = " or ".join(_ROLE_WORDS[r] for r in allowed) or "nobody"
+        return Problem(
+            "proposal.approver_role",
+            "",
+            f"A change proposed by {_ROLE_WORDS.get(proposer_role, proposer_role)} is approved "
+            f"by {who}.",
+        )
+    return None

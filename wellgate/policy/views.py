@@ -1,28 +1,84 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from wellgate.people.access import Viewer, can
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries
 from wellgate.policy.forms import PolicyForm, StageFormSet, stage_initial, stages_from
-from wellgate.policy.services import PolicyRefused, policy_update
+from wellgate.policy.models import PolicyProposal
+from wellgate.policy.rules import APPROVERS
+from wellgate.policy.services import (
+    NeedsApproval,
+    PolicyRefused,
+    policy_approve,
+    policy_propose,
+    policy_reject,
+    policy_update,
+)
 from wellgate.web import add_refusal, paginate
+
+_WHO = {"welfare_lead": "a welfare lead", "senior_leader": "a senior leader"}
+
+
+def _approvers(role: str) -> str:
+    return " or ".join(_WHO[r] for r in APPROVERS.get(role, ())) or "a second person"
 
 
 @access("policy.view")
 def policy_detail(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    may_judge = can(viewer, "policy.approve")
+    proposals = [
+        {
+            "proposal": p,
+            "stale": queries.is_stale(p),
+            "may_approve": queries.may_decide(viewer, p),
+            "may_reject": may_judge,
+            "approvers": _approvers(p.proposed_role),
+        }
+        for p in queries.pending_proposals(viewer.force_id)
+    ]
     return render(
         request,
         "policy/detail.html",
         {
             "policy": queries.current(viewer.force_id),
             "version": queries.current_version(viewer.force_id),
+            "proposals": proposals,
             "page": paginate(request, queries.history(viewer.force_id), per_page=20),
         },
     )
+
+
+def _save(viewer: Viewer, request: HttpRequest, form: PolicyForm, stages: Any) -> bool:
+    """Put the change in force, or propose it when it loosens; False with errors on the form."""
+    force = viewer.person.force
+    settings = form.to_settings(stages_from(stages))
+    reason = form.cleaned_data["reason"]
+    try:
+        try:
+            version = policy_update(by=viewer, force=force, settings=settings, reason=reason)
+        except NeedsApproval:
+            policy_propose(by=viewer, force=force, settings=settings, reason=reason)
+            messages.warning(
+                request,
+                "Your change loosens the policy, so it is saved as a proposal and is not in "
+                f"force until {_approvers(viewer.role)} approves it.",
+            )
+        else:
+            messages.success(request, f"Policy version {version.number} is now in force.")
+    except PolicyRefused as exc:
+        for p in exc.problems:
+            name = p.field.replace(".", "__")
+            add_refusal(form, name if name in form.fields else None, p.message)
+        return False
+    return True
 
 
 @access("policy.edit")
@@ -32,23 +88,55 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PolicyForm(request.POST)
         stages = StageFormSet(request.POST, prefix="stages")
-        if form.is_valid() and stages.is_valid():
-            try:
-                version = policy_update(
-                    by=viewer,
-                    force=viewer.person.force,
-                    settings=form.to_settings(stages_from(stages)),
-                    reason=form.cleaned_data["reason"],
-                )
-            except PolicyRefused as exc:
-                for p in exc.problems:
-                    name = p.field.replace(".", "__")
-                    add_refusal(form, name if name in form.fields else None, p.message)
-            else:
-                messages.success(request, f"Policy version {version.number} is now in force.")
-                return redirect("policy")
+        if form.is_valid() and stages.is_valid() and _save(viewer, request, form, stages):
+            return redirect("policy")
     else:
         form = PolicyForm(initial=PolicyForm.initial_from(current))
         stages = StageFormSet(initial=stage_initial(current), prefix="stages")
     status = 400 if request.method == "POST" else 200
-    return render(request, "policy/edit.html", {"form": form, "stages": stages}, status=status)
+    return render(
+        request,
+        "policy/edit.html",
+        {"form": form, "stages": stages, "approvers": _approvers(viewer.role)},
+        status=status,
+    )
+
+
+def _proposal(viewer: Viewer, proposal_id: int) -> PolicyProposal:
+    return get_object_or_404(PolicyProposal, pk=proposal_id, force_id=viewer.force_id)
+
+
+@require_POST
+@access("policy.approve")
+def policy_proposal_approve(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    try:
+        version = policy_approve(
+            by=viewer,
+            proposal=_proposal(viewer, proposal_id),
+            note=request.POST.get("note", ""),
+        )
+    except PolicyRefused as exc:
+        for p in exc.problems:
+            messages.error(request, p.message)
+    else:
+        messages.success(request, f"Approved: policy version {version.number} is now in force.")
+    return redirect("policy")
+
+
+@require_POST
+@access("policy.approve")
+def policy_proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    try:
+        policy_reject(
+            by=viewer,
+            proposal=_proposal(viewer, proposal_id),
+            note=request.POST.get("note", ""),
+        )
+    except PolicyRefused as exc:
+        for p in exc.problems:
+            messages.error(request, p.message)
+    else:
+        messages.success(request, "The proposed change is rejected; the policy stays as it is.")
+    return redirect("policy")
