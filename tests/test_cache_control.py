@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import Client
 
 from tests.factories import World, login
-from tests.people.test_access_routes import ROLES, _param_values, _request, _url
 from tests.routes import api_routes, web_routes
+from tests.walk import ROLES, param_values, request_route, url_for
 from wellgate.people.models import Role
 from wellgate.people.services import token_create
 
@@ -31,10 +31,10 @@ def test_every_route_answers_a_signed_in_person_with_no_store(world: World):
         me = world.by_role(role)
         client = login(Client(), me, role)
         headers = bearer(me, role)
-        extra = {**_param_values(world, me), "token": "not-a-feed"}
+        extra = {**param_values(world, me), "token": "not-a-feed"}
         for route in web_routes() + api_routes():
-            url = _url(route, (world.officer if route.subject else me).pk, extra)
-            response = _request(client, route, url, headers if route.kind == "api" else {})
+            url = url_for(route, (world.officer if route.subject else me).pk, extra)
+            response = request_route(client, route, url, headers if route.kind == "api" else {})
             if not no_store(response):
                 missing.append(f"{role} {route.method} {url}: {response.status_code}")
     assert not missing, "\n".join(missing)
@@ -54,7 +54,7 @@ def test_every_route_answers_a_signed_in_person_with_no_store(world: World):
     ],
 )
 def test_welfare_pages_are_never_stored(world: World, client: Client, role: str, url: str):
-    extra = _param_values(world, world.by_role(role))
+    extra = param_values(world, world.by_role(role))
     login(client, world.by_role(role), role)
     path = url.format(
         officer=world.officer.pk, checkin=extra["checkin_id"], request=extra["request_id"]
@@ -73,7 +73,7 @@ def test_welfare_pages_are_never_stored(world: World, client: Client, role: str,
     ],
 )
 def test_api_answers_are_never_stored(world: World, client: Client, role: str, url: str):
-    extra = _param_values(world, world.by_role(role))
+    extra = param_values(world, world.by_role(role))
     path = url.format(officer=world.officer.pk, request=extra["request_id"])
     response = client.get(path, **bearer(world.by_role(role), role))
     assert response.status_code == 200, path

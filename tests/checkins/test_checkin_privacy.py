@@ -8,8 +8,8 @@ from django.test import Client
 
 from tests.checkins.helpers import summing_to
 from tests.factories import World, login, make_checkin
-from tests.people.test_access_routes import _param_values, _request, _url
 from tests.routes import Route, api_routes, web_routes
+from tests.walk import param_values, request_route, url_for
 from wellgate import clock
 from wellgate.checkins import services
 from wellgate.flags.models import Flag
@@ -75,12 +75,12 @@ def test_there_are_check_in_routes_to_walk(db):
 def test_no_check_in_route_answers_these_roles_with_an_answer_or_a_score(history: World, role: str):
     world = history
     client, api_headers = _clients(world, role)
-    extra = _param_values(world, world.by_role(role))
+    extra = param_values(world, world.by_role(role))
     failures = []
     for route in checkin_routes():
         for subject in (world.officer, world.other_officer, world.by_role(role)):
-            url = _url(route, subject.pk, extra)
-            response = _request(client, route, url, api_headers if route.kind == "api" else {})
+            url = url_for(route, subject.pk, extra)
+            response = request_route(client, route, url, api_headers if route.kind == "api" else {})
             if route.action == "instruments.view":
                 # The questionnaires themselves: public text, no answers, no scores.
                 body = response.content.decode()
@@ -99,7 +99,7 @@ def test_no_page_or_api_read_these_roles_may_open_shows_a_check_in(history: Worl
     """Walk every page and API read the role may use, about the officer with check-ins."""
     world = history
     client, api_headers = _clients(world, role)
-    extra = _param_values(world, world.by_role(role))
+    extra = param_values(world, world.by_role(role))
     opened = 0
     leaks = []
     for route in web_routes() + api_routes():
@@ -109,7 +109,7 @@ def test_no_page_or_api_read_these_roles_may_open_shows_a_check_in(history: Worl
             continue  # questionnaire text (titles included), checked above to hold no scores
         subjects = [world.officer, world.by_role(role)] if route.subject else [world.by_role(role)]
         for subject in subjects:
-            url = _url(route, subject.pk, extra)
+            url = url_for(route, subject.pk, extra)
             headers = api_headers if route.kind == "api" else {}
             response = client.get(url, **headers)
             if response.status_code != 200:

@@ -27,8 +27,8 @@ from tests.factories import (
     viewer,
 )
 from tests.pathway.helpers import Walk
-from tests.people.test_access_routes import _param_values, _url
 from tests.routes import api_routes, web_routes
+from tests.walk import param_values, url_for
 from wellgate import clock
 from wellgate.flags import services
 from wellgate.flags.models import Flag, FlagEvent
@@ -214,7 +214,7 @@ def test_no_page_or_api_read_about_the_officer_changes_with_a_private_check_in(
     """Every page and API read the role may open, about the officer and their own."""
     _walk(world, signed_off=True)
     me = world.by_role(role)
-    extra = _param_values(world, me)
+    extra = param_values(world, me)
     api = bearer(world, role)
     deliver_pending(clock.now())
     calls: dict[str, Call] = {}
@@ -223,7 +223,7 @@ def test_no_page_or_api_read_about_the_officer_changes_with_a_private_check_in(
             continue
         subjects = [world.officer, me] if route.subject else [me]
         for subject in subjects:
-            url = _url(route, subject.pk, extra)
+            url = url_for(route, subject.pk, extra)
             is_api = route.kind == "api"
             calls[url] = (lambda u, a: lambda c, h: c.get(u, **(h if a else {})))(url, is_api)
     before = snapshot(world, role, calls, api)

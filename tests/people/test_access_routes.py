@@ -6,32 +6,20 @@ The expectations below are written out from the design table, independently of
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 from ninja import NinjaAPI
 
-from tests.exposure.helpers import make_case, make_package
 from tests.factories import (
     World,
     login,
-    make_checkin,
-    make_flag,
-    make_obligation,
-    make_policy_proposal,
 )
-from tests.moves.helpers import escalated_move_request
 from tests.routes import Route, api_routes, undecided, web_routes
-from wellgate import clock
-from wellgate.people.models import Role, RoleRequest
+from tests.walk import ROLES, SUBJECTS, param_values, request_route, subject_for, url_for
 from wellgate.people.services import token_create
 
-ROLES = [r.value for r in Role]
-SUBJECTS = ["own", "own_report", "other_team", "other_force"]
 EVERYONE = set(SUBJECTS[:3])
 
 # Person actions: for each role, which subjects it may act on.
@@ -116,92 +104,6 @@ EXPECTED_FORCE: dict[str, set[str]] = {
 REPORT_OF = {"supervisor": "officer", "mentor": "officer"}
 
 
-def _subject(world: World, role: str, kind: str):
-    me = world.by_role(role)
-    if kind == "own":
-        return me
-    if kind == "own_report":
-        return world.officer
-    if kind == "other_team":
-        return world.other_officer
-    return world.foreign_officer
-
-
-def _url(route: Route, subject_id: int, extra: dict[str, int]) -> str:
-    url = route.pattern if route.kind == "api" else "/" + route.pattern
-    for name in route.params:
-        value = subject_id if name == route.subject else extra.get(name)
-        if value is None:
-            raise AssertionError(
-                f"{route.pattern}: no test value for parameter {name!r}; add one to PARAMS"
-            )
-        url = re.sub(rf"<(?:\w+:)?{name}>|\{{{name}\}}", str(value), url)
-    return url
-
-
-def _param_values(world: World, person) -> dict[str, int]:
-    """Values for non-person path parameters; a route with an unknown one fails the test."""
-    role = _role_of(world, person)
-    tok, _ = token_create(person=person, name="t", scope="read", role=role)
-    # Objects a role may act on whenever it may use the route at all: an officer records their
-    # own welfare day; a supervisor and the welfare lead the supervised officer's 1:1 and flag.
-    if role == "officer":
-        obligation = make_obligation(person, "welfare_day")
-    else:
-        obligation = make_obligation(world.officer, "one_to_one")
-    flag = make_flag(world.officer, owner=world.supervisor)
-    case = make_case(world.force)
-    package = make_package(case, "C")
-    return {
-        "token_id": tok.pk,
-        "obligation_id": obligation.pk,
-        "flag_id": flag.pk,
-        "case_id": case.pk,
-        "package_id": package.pk,
-        # The officer's open request, escalated to the senior leaders so that every role the
-        # design lets see a request sees this one.
-        "request_id": escalated_move_request(world).pk,
-        # The officer's own check-in (only its officer may open its result).
-        "checkin_id": make_checkin(world.officer).pk,
-        "instrument_id": "pulse",
-        # A loosening change the welfare lead proposed (a senior leader may approve it).
-        "proposal_id": make_policy_proposal(world.welfare_lead).pk,
-        # A role grant of the force waiting for a second person (asked by the administrator).
-        "role_request_id": RoleRequest.objects.create(
-            person=world.other_officer,
-            role=Role.MENTOR,
-            team=world.other_team,
-            requested_by=world.administrator,
-            requested_at=clock.now(),
-        ).pk,
-    }
-
-
-def _role_of(world: World, person) -> str:
-    for r in ROLES:
-        if world.by_role(r) == person:
-            return r
-    raise AssertionError(person)
-
-
-def _request(client: Client, route: Route, url: str, headers: dict[str, str]) -> HttpResponse:
-    with transaction.atomic():
-        method = route.method.lower()
-        if route.kind == "web":
-            response = client.get(url, **headers)
-            if response.status_code == 405:
-                response = client.post(url, {}, **headers)
-        else:
-            response = getattr(client, method)(
-                url,
-                data="{}" if method != "get" else None,
-                content_type="application/json",
-                **headers,
-            )
-        transaction.set_rollback(True)  # a permitted write must not change the next case
-    return response
-
-
 def _expected(route: Route, role: str, kind: str) -> bool:
     if route.subject is not None:
         return kind in EXPECTED_PERSON[route.action].get(role, set())
@@ -245,7 +147,7 @@ def test_every_route_answers_each_role_as_the_design_says(world: World):
         client = login(Client(), me, role)
         _, secret = token_create(person=me, name="route test", scope="write", role=role)
         api_headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        extra = _param_values(world, me)
+        extra = param_values(world, me)
         for route in routes:
             if route.action == "public":
                 continue
@@ -253,10 +155,10 @@ def test_every_route_answers_each_role_as_the_design_says(world: World):
             for kind in kinds:
                 if role == "officer" and kind == "own_report":
                     continue  # an officer reports to others; nobody reports to them
-                subject = _subject(world, role, kind)
-                url = _url(route, subject.pk, extra)
+                subject = subject_for(world, role, kind)
+                url = url_for(route, subject.pk, extra)
                 headers = api_headers if route.kind == "api" else {}
-                response = _request(client, route, url, headers)
+                response = request_route(client, route, url, headers)
                 allowed = _expected(route, role, kind)
                 status = response.status_code
                 checked += 1
@@ -278,7 +180,7 @@ def test_signed_out_visitors_are_sent_to_sign_in_for_every_page(db, client):
     for route in web_routes():
         if route.action == "public":
             continue
-        url = _url(
+        url = url_for(
             route,
             1,
             {
@@ -302,7 +204,7 @@ def test_signed_out_visitors_are_sent_to_sign_in_for_every_page(db, client):
 
 def test_api_without_a_token_is_refused_for_every_operation(db, client):
     for route in api_routes():
-        url = _url(
+        url = url_for(
             route,
             1,
             {
