@@ -360,3 +360,15 @@ def test_the_edit_page_says_what_a_change_does_and_that_loosening_needs_a_second
     assert "Decisions already made stay as they were made" not in page
     assert "A clearance already granted is never raised by a policy change" in page
     assert "in force only once a senior leader approves it" in page
+
+
+def test_a_proposal_waits_on_the_home_page_of_whoever_may_approve_it(world: World):
+    from django.test import Client
+
+    from tests.factories import login, make_policy_proposal
+
+    make_policy_proposal(world.welfare_lead)
+    senior = login(Client(), world.senior_leader, Role.SENIOR_LEADER).get("/").content.decode()
+    proposer = login(Client(), world.welfare_lead, Role.WELFARE_LEAD).get("/").content.decode()
+    assert "1 policy change waits for your approval" in senior
+    assert "waits for your approval" not in proposer
