@@ -112,10 +112,13 @@ def private_critical_checkin(world: World) -> Flag:
 
 
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+# A new row's id: PostgreSQL does not give back a sequence value when the snapshot's
+# transaction rolls back, so the second advance gets the next id whatever the check-in did.
+_NEW_ID = re.compile(r'("id": ?)\d+')
 
 
 def normalised(response: HttpResponse) -> str:
-    body = _TOKEN.sub(r"\1-\2", response.content.decode())
+    body = _NEW_ID.sub(r"\1-", _TOKEN.sub(r"\1-\2", response.content.decode()))
     return f"{response.status_code}\n{body}"
 
 
