@@ -23,7 +23,9 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -91,7 +93,7 @@ def write_export(path: Path, items: int, scope: str, seed: int = 1) -> None:
         f.write(" ]\n}\n")
 
 
-def measure(mode: str, path: Path, scope: str) -> dict[str, float | None]:
+def measure(mode: str, path: Path, scope: str) -> dict[str, Any]:
     """One measurement, run in a child process; prints its figures as JSON."""
     backend = vics._BACKEND
     before = resource.getrusage(resource.RUSAGE_SELF)
@@ -110,16 +112,40 @@ def measure(mode: str, path: Path, scope: str) -> dict[str, float | None]:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {
+    figures: dict[str, Any] = {
         "wall": wall,
         "cpu": cpu,
         "items": items,
         "rss_kb": after.ru_maxrss,
         "rss_before_kb": rss_before,
     }
+    if mode == "read_vics":
+        # What it read, so that a fast reader that counts wrongly misses the target too.
+        figures["bytes_read"] = summary.bytes_read
+        figures["counts"] = sorted([*k, n] for k, n in summary.counts.items())
+        figures["ignored"] = summary.ignored_items
+    return figures
 
 
-def run_child(mode: str, path: Path, scope: str) -> dict[str, float]:
+def expected_counts(items: int) -> tuple[list[list[Any]], int]:
+    """The (category, media kind) counts and ignored items read_vics must give for
+    write_export's file under the US profile."""
+    kinds = {"image/jpeg": "image", "image/png": "image", "video/mp4": "video"}
+    mimes = ["image/jpeg"] * 8 + ["image/png"] * 3 + ["video/mp4"]
+    codes = ["0", "1", "2", "3", "4", "null"]
+    counts: Counter[tuple[str, str]] = Counter()
+    ignored = 0
+    for n in range(1, items + 1):
+        code = codes[n % 6]
+        target = "uncategorised" if code == "null" else US[code]
+        if target == "ignore":
+            ignored += 1
+        else:
+            counts[(target, kinds[mimes[n % 12]])] += 1
+    return sorted([*k, c] for k, c in counts.items()), ignored
+
+
+def run_child(mode: str, path: Path, scope: str) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--measure", mode, "--scope", scope, str(path)],
         check=True,
@@ -157,7 +183,7 @@ def main() -> int:
             f"backend {vics._BACKEND.backend_name}, Python {sys.version.split()[0]}, "
             f"{os.cpu_count()} CPUs, best of {args.repeat}"
         )
-        runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
+        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
         for _ in range(args.repeat):
             for mode in MODES:
                 runs[mode].append(run_child(mode, path, args.scope))
@@ -167,7 +193,7 @@ def main() -> int:
     return report(runs, args.items, size)
 
 
-def report(runs: dict[str, list[dict[str, float]]], items: int, size: int) -> int:
+def report(runs: dict[str, list[dict[str, Any]]], items: int, size: int) -> int:
     best = {mode: min(r["wall"] for r in rs) for mode, rs in runs.items()}
     best_cpu = {mode: min(r["cpu"] for r in rs) for mode, rs in runs.items()}
     peak = {mode: max(r["rss_kb"] for r in rs) / 1024 for mode, rs in runs.items()}
@@ -181,6 +207,12 @@ def report(runs: dict[str, list[dict[str, float]]], items: int, size: int) -> in
             f" {size / 1e6 / best[mode]:6.1f} {peak[mode]:6.1f} MB"
             f"  (at start {base[mode]:.1f} MB)"
         )
+    counts, ignored = expected_counts(items)
+    right = all(
+        (r["bytes_read"], r["counts"], r["ignored"]) == (size, counts, ignored)
+        for r in runs["read_vics"]
+    )
+    print(f"read_vics counts and bytes read: {'right' if right else 'WRONG'}")
     for floor in ("ijson.parse", "ijson.items"):
         wall = best["read_vics"] / best[floor]
         cpu = best_cpu["read_vics"] / best_cpu[floor]
@@ -188,7 +220,7 @@ def report(runs: dict[str, list[dict[str, float]]], items: int, size: int) -> in
     # Judged against the faster floor, so the target cannot be met by a slow baseline.
     floor = min(("ijson.parse", "ijson.items"), key=best.__getitem__)
     ratio = best["read_vics"] / best[floor]
-    ok = ratio <= TARGET_RATIO and peak["read_vics"] < TARGET_RSS_MB
+    ok = right and ratio <= TARGET_RATIO and peak["read_vics"] < TARGET_RSS_MB
     print(
         f"target: within {TARGET_RATIO}x of bare ijson and under {TARGET_RSS_MB} MB: "
         f"{'met' if ok else 'MISSED'} ({ratio:.2f}x {floor}, {peak['read_vics']:.1f} MB)"

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import hypothesis
 import pytest
 
 from tests.factories import World, make_world
+
+# A busy machine can stall an example past hypothesis's 200 ms deadline or make data look slow
+# to generate: both measure the machine, not the rules, and would fail a loaded run.
+hypothesis.settings.register_profile(
+    "wellgate", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("wellgate")
 
 
 @pytest.fixture(autouse=True)

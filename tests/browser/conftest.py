@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--lang=en-GB",  # date inputs follow the browser's language, not the page's
 ]
 BLOCKING_IMPACTS = ("critical", "serious")
+# Assertions wait up to 5 s by default: a page with an axe scan can take longer on a loaded
+# machine. A longer wait only slows a test that is failing anyway.
+expect.set_options(timeout=20_000)
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 _axe = Axe()
 # pytest-playwright 0.10 defines its stand-in ``base_url`` fixture in a way pytest 9 warns about.

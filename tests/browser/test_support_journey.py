@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests import factories
 from tests.browser.conftest import assert_accessible, email_of, screenshot, sign_in
-from wellgate import clock
+from wellgate import calendar, clock
 from wellgate.demo.builders import DEMO_PASSWORD, Demo
 from wellgate.people.models import Role
 from wellgate.support import services
@@ -125,7 +125,7 @@ def test_a_flag_closes_with_a_1to1_time_away_takes_one_click_and_an_assessment_i
 
     # 3. The welfare lead books an assessment for tomorrow morning...
     policy = services.policy_for(demo.force.pk)
-    tomorrow = services.today_for(policy) + dt.timedelta(days=1)
+    tomorrow = calendar.today_for(policy) + dt.timedelta(days=1)
     page = welfare.open(f"/people/{rid}/support/")
     assert_accessible(page)
     page.get_by_role("link", name="Book or record an assessment").click()
@@ -143,7 +143,7 @@ def test_a_flag_closes_with_a_1to1_time_away_takes_one_click_and_an_assessment_i
     assert_accessible(page)
 
     # ...and, once it has taken place, records it attended (attendance only, never content).
-    after = dt.datetime.combine(tomorrow, dt.time(11, 0), tzinfo=services.tz_of(policy))
+    after = dt.datetime.combine(tomorrow, dt.time(11, 0), tzinfo=calendar.zone_of(policy))
     travel_to(after)
     page = welfare.open("/support/force/")
     booked = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Robin Rowe"))

@@ -80,14 +80,16 @@ def test_bad_events_are_refused_with_a_code_and_nothing_is_written(
 
 
 def test_malformed_json_is_a_clear_422(walk: Walk, client: Client):
+    before = PathwayEvent.objects.count()
     response = client.post(
         f"/api/v1/people/{walk.officer.pk}/pathway/events",
         "{not json",
         content_type="application/json",
         **bearer(walk.world.supervisor, Role.SUPERVISOR),
     )
-    assert response.status_code in (400, 422)
-    assert response.json()["detail"][0]["message"]
+    assert response.status_code == 422
+    assert [d["code"] for d in response.json()["detail"]] == ["request.malformed_json"]
+    assert PathwayEvent.objects.count() == before
 
 
 def test_an_officer_of_another_force_is_a_404(walk: Walk, client: Client):
