@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import pytest
 from django.test import Client
 
 from wellgate import clock
+from wellgate.errors import Refused
 from wellgate.people.access import Viewer
 from wellgate.people.middleware import SESSION_ROLE
 from wellgate.people.models import (
@@ -23,6 +27,23 @@ from wellgate.people.queries import current_roles
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
+
+
+def refused(*call_and_args: Any, **kwargs: Any) -> Refused:
+    """The refusal ``call(*args, **kwargs)`` raises, failing the test if it does not refuse.
+
+    ``refused(call, ...)``, or ``refused(code, call, ...)`` to require that one code too.
+    """
+    code: str | None = None
+    if isinstance(call_and_args[0], str):
+        code, *rest = call_and_args
+        call_and_args = tuple(rest)
+    call: Callable[..., object] = call_and_args[0]
+    with pytest.raises(Refused) as caught:
+        call(*call_and_args[1:], **kwargs)
+    if code is not None:
+        assert caught.value.codes == [code], caught.value.details
+    return caught.value
 
 
 def make_force(name: str | None = None) -> Force:

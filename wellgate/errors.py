@@ -1,12 +1,15 @@
-"""The base of every app's refusal exception, so the web and the API report them alike."""
+"""The one refusal type: rules and services raise it, the web and the API report it alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Detail:
+    """One reason for a refusal: a stable code, a sentence, the field it concerns (if any)."""
+
     code: str
     message: str
     field: str | None = None
@@ -18,23 +21,16 @@ class Detail:
 class Refused(Exception):
     """A domain refusal: stable codes with sentences; nothing was written."""
 
-    status = 422
-
-    def details(self) -> list[Detail]:
-        raise NotImplementedError
-
-
-class SingleRefusal(Refused):
-    """A refusal with one reason: a stable code, a sentence, the field it concerns."""
-
-    def __init__(
-        self, code: str, message: str, field: str | None = None, status: int = 422
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+    def __init__(self, details: Iterable[Detail], status: int = 422) -> None:
+        self.details: list[Detail] = list(details)
         self.status = status
+        super().__init__(" ".join(d.message for d in self.details))
 
-    def details(self) -> list[Detail]:
-        return [Detail(self.code, self.message, self.field)]
+    @classmethod
+    def one(cls, code: str, message: str, field: str | None = None, status: int = 422) -> Refused:
+        """A refusal with one reason."""
+        return cls([Detail(code, message, field)], status)
+
+    @property
+    def codes(self) -> list[str]:
+        return [d.code for d in self.details]

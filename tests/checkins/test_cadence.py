@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from wellgate.checkins.rules import FULL_SET, Due, add_months, due_checkins
+from wellgate.calendar import add_months
+from wellgate.checkins.rules import FULL_SET, Due, due_checkins
 
 JOINED = dt.date(2025, 1, 6)
 

@@ -11,11 +11,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from tests.checkins.helpers import instrument, lowest, summing_to
-from tests.factories import World, make_flag, make_force, make_person, viewer
+from tests.factories import World, make_flag, make_force, make_person, refused, viewer
 from wellgate import clock
 from wellgate.checkins import catalogue, rules, services
 from wellgate.checkins.models import CheckIn, CheckInSkip, ConversationNudge
-from wellgate.checkins.services import CheckinError
 from wellgate.flags.models import Flag
 from wellgate.flags.queries import flags_visible_to
 from wellgate.notify.models import OutboxMessage
@@ -28,12 +27,6 @@ def submit(world: World, instrument_id: str, answers: dict[str, int], **kw) -> C
     return services.checkin_submit(
         by=viewer(world.officer, Role.OFFICER), instrument_id=instrument_id, answers=answers, **kw
     )
-
-
-def refused(call, **kwargs) -> CheckinError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CheckinError) as exc:
-        call(**kwargs)
-    return exc.value
 
 
 def set_policy(world: World, **checkins: object) -> None:
@@ -108,7 +101,7 @@ def test_only_an_officer_takes_a_check_in_and_nothing_is_stored_otherwise(world:
         instrument_id="pulse",
         answers=lowest("pulse"),
     )
-    assert exc.status == 403 and exc.details()[0].code == "access.denied"
+    assert exc.status == 403 and exc.details[0].code == "access.denied"
     assert not CheckIn.objects.exists()
 
 
@@ -130,7 +123,7 @@ def test_a_check_in_cannot_be_changed_or_deleted(world: World):
 
 def test_an_unknown_instrument_is_refused_naming_the_field(world: World):
     exc = refused(submit, world=world, instrument_id="bdi2", answers={})
-    detail = exc.details()[0]
+    detail = exc.details[0]
     assert (detail.code, detail.field) == ("checkin.instrument_unknown", "instrument")
     assert "phq9" in detail.message
     assert not CheckIn.objects.exists()
@@ -140,11 +133,11 @@ def test_missing_answers_are_refused_one_detail_per_question_and_nothing_is_stor
     answers = lowest("phq9")
     del answers["phq9_3"], answers["phq9_9"]
     exc = refused(submit, world=world, instrument_id="phq9", answers=answers)
-    assert [(d.code, d.field) for d in exc.details()] == [
+    assert [(d.code, d.field) for d in exc.details] == [
         ("checkin.answer_missing", "answers.phq9_3"),
         ("checkin.answer_missing", "answers.phq9_9"),
     ]
-    assert "question 3 of PHQ-9" in exc.details()[0].message
+    assert "question 3 of PHQ-9" in exc.details[0].message
     assert not CheckIn.objects.exists() and not Flag.objects.exists()
 
 
@@ -152,7 +145,7 @@ def test_an_out_of_range_answer_is_refused_naming_the_item(world: World):
     exc = refused(
         submit, world=world, instrument_id="phq9", answers={**lowest("phq9"), "phq9_9": 4}
     )
-    detail = exc.details()[0]
+    detail = exc.details[0]
     assert (detail.code, detail.field) == ("checkin.answer_invalid", "answers.phq9_9")
     assert "0 (Not at all)" in detail.message
     assert not CheckIn.objects.exists() and not Flag.objects.exists()
@@ -162,14 +155,12 @@ def test_an_answer_to_a_question_the_instrument_lacks_is_refused(world: World):
     exc = refused(
         submit, world=world, instrument_id="gad7", answers={**lowest("gad7"), "gad7_8": 1}
     )
-    assert [(d.code, d.field) for d in exc.details()] == [
-        ("checkin.item_unknown", "answers.gad7_8")
-    ]
+    assert [(d.code, d.field) for d in exc.details] == [("checkin.item_unknown", "answers.gad7_8")]
 
 
 def test_answers_that_are_not_an_object_are_refused(world: World):
     exc = refused(submit, world=world, instrument_id="gad7", answers=[1, 2, 3])
-    assert exc.details()[0].field == "answers"
+    assert exc.details[0].field == "answers"
 
 
 # A safe response to risk -------------------------------------------------------------------
@@ -319,10 +310,10 @@ def test_a_skip_is_recorded_and_is_never_a_flag_or_a_message(world: World):
 
 def test_skipping_an_unknown_check_in_or_nothing_is_refused_and_stores_nothing(world: World):
     me = viewer(world.officer, Role.OFFICER)
-    assert refused(services.checkin_skip, by=me, instrument_ids=["phq9", "nope"]).details()[
+    assert refused(services.checkin_skip, by=me, instrument_ids=["phq9", "nope"]).details[
         0
     ].code == ("checkin.instrument_unknown")
-    assert refused(services.checkin_skip, by=me, instrument_ids=[]).details()[0].code == (
+    assert refused(services.checkin_skip, by=me, instrument_ids=[]).details[0].code == (
         "checkin.skip_nothing"
     )
     assert not CheckInSkip.objects.exists()
@@ -350,7 +341,7 @@ def test_a_nudge_tells_the_supervisor_only_that_a_conversation_is_wanted(world: 
 def test_a_second_nudge_within_a_day_is_refused(world: World):
     me = viewer(world.officer, Role.OFFICER)
     services.nudge_send(by=me)
-    assert refused(services.nudge_send, by=me).details()[0].code == "nudge.recent"
+    assert refused(services.nudge_send, by=me).details[0].code == "nudge.recent"
     with time_machine.travel(clock.now() + dt.timedelta(hours=25)):
         services.nudge_send(by=me)
     assert ConversationNudge.objects.count() == 2
@@ -358,9 +349,7 @@ def test_a_second_nudge_within_a_day_is_refused(world: World):
 
 def test_a_nudge_needs_a_supervisor(db):
     officer = make_person(make_force(), Role.OFFICER)
-    assert (
-        refused(services.nudge_send, by=viewer(officer)).details()[0].code == "nudge.no_supervisor"
-    )
+    assert refused(services.nudge_send, by=viewer(officer)).details[0].code == "nudge.no_supervisor"
 
 
 def test_only_an_officer_sends_a_nudge(world: World):

@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wellgate.checkins.rules import (
-    AnswerError,
     Change,
     Instrument,
     Score,
@@ -13,6 +12,7 @@ from wellgate.checkins.rules import (
     load_shipped,
     score,
 )
+from wellgate.errors import Refused
 
 SHIPPED = load_shipped()
 PHQ9, GAD7, PCL5, WHO5, PROQOL, PULSE = (
@@ -357,9 +357,9 @@ def test_a_score_records_the_instrument_version_and_method_and_round_trips():
 
 
 def problems(instrument: Instrument, answers: dict[str, object]) -> list[tuple[str, str]]:
-    with pytest.raises(AnswerError) as caught:
+    with pytest.raises(Refused) as caught:
         score(instrument, answers)  # type: ignore[arg-type]
-    return caught.value.problems
+    return [((d.field or "").removeprefix("answers."), d.message) for d in caught.value.details]
 
 
 def test_a_missing_answer_names_the_item_and_the_choices():

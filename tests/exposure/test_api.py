@@ -143,8 +143,14 @@ def test_malformed_json_is_refused_with_a_message_not_a_traceback(world: World, 
         content_type="application/json",
         **bearer(world.officer, Role.OFFICER),
     )
-    assert response.status_code == 400
-    assert response.json()["detail"][0]["message"] == "Cannot parse request body"
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "code": "request.malformed_json",
+            "message": "The request body is not valid JSON: send a JSON object.",
+            "field": None,
+        }
+    ]
 
 
 # --- Reading exposure ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.test import Client
 
 from tests.exposure.helpers import at, item, make_case, make_package, vics_bytes, walk_to
 from tests.factories import World, login, make_person, supervise, viewer
+from wellgate.errors import Refused
 from wellgate.exposure import services
 from wellgate.exposure.models import Case, CaseImport, WorkPackageAssignment
 from wellgate.people.models import Role
@@ -108,7 +109,7 @@ def test_the_services_refuse_another_teams_case_as_not_found(world: World, bravo
         (services.work_package_create, {"case": bravo, "category": "B"}),
         (services.work_package_assign, {"package": bravo.packages.get(), "officer": world.officer}),
     ):
-        with pytest.raises(services.ExposureError) as caught:
+        with pytest.raises(Refused) as caught:
             call(by=sup(world), **kwargs)  # type: ignore[operator]
         assert caught.value.status == 404, call
     bravo.refresh_from_db()
@@ -118,12 +119,12 @@ def test_the_services_refuse_another_teams_case_as_not_found(world: World, bravo
 def test_a_package_goes_only_to_an_officer_the_supervisor_supervises(world: World):
     walk_to(world, "cat_c")
     package = make_package(make_case(world.force), "C")
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.work_package_assign(by=sup(world), package=package, officer=world.other_officer)
     assert (caught.value.status, caught.value.codes) == (404, ["not_found"])
     teammate = make_person(world.force, Role.OFFICER, world.team, "Tam Teammate")
     supervise(teammate, world.other_supervisor)  # in Alpha, but someone else's report
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.work_package_assign(by=sup(world), package=package, officer=teammate)
     assert caught.value.status == 404
     services.work_package_assign(by=sup(world), package=package, officer=world.officer)
@@ -173,7 +174,7 @@ def test_a_shared_case_is_closed_only_by_its_own_team_or_the_welfare_lead(
     walk_to(world, "cat_c")
     share(world, bravo)
     services.work_package_assign(by=sup(world), package=bravo.packages.get(), officer=world.officer)
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.case_close(by=sup(world), case=bravo)
     assert (caught.value.status, caught.value.codes) == (403, ["case.other_team"])
     response = login(Client(), world.other_supervisor, Role.SUPERVISOR).post(
@@ -189,7 +190,7 @@ def test_a_shared_case_is_closed_only_by_its_own_team_or_the_welfare_lead(
 
 def test_only_the_welfare_lead_shares_a_case(world: World, client: Client):
     alpha = make_case(world.force)
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.case_share(by=sup(world), case=alpha, shared=True)
     assert caught.value.status == 403
     page = login(Client(), world.supervisor, Role.SUPERVISOR).post(
@@ -240,7 +241,7 @@ def test_an_import_never_changes_another_teams_case(world: World):
         by=sup(world), force=world.force, stream=io.BytesIO(vics_bytes([item(1)], "OP-9"))
     ).case
     for data in (vics_bytes([item(1)], "OP-9"), vics_bytes([item(1), item(1)], "OP-9")):
-        with pytest.raises(services.ExposureError) as caught:
+        with pytest.raises(Refused) as caught:
             services.case_import(by=other_sup(world), force=world.force, stream=io.BytesIO(data))
         assert (caught.value.status, caught.value.codes) == (409, ["case.other_team"])
     first.refresh_from_db()
@@ -253,7 +254,7 @@ def test_the_officers_log_form_offers_only_their_teams_cases(world: World, bravo
     client = login(Client(), world.officer, Role.OFFICER)
     form = client.get(f"/people/{world.officer.pk}/exposure/log/").content.decode()
     assert "ALPHA-1" in form and "BRAVO-1" not in form
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.session_record(
             by=viewer(world.officer),
             officer=world.officer,

@@ -1,4 +1,4 @@
-"""Case imports (the samples, bad files, the same file twice, a 200 MB file), closing cases,
+"""Case imports (the samples, bad files, the same file twice, a long file), closing cases,
 and work packages against the officer's clearance."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tests.exposure.helpers import (
     walk_to,
 )
 from tests.factories import World, make_person, viewer
+from wellgate.errors import Refused
 from wellgate.exposure import services
 from wellgate.exposure.models import (
     Case,
@@ -126,7 +127,7 @@ def test_the_case_number_comes_from_the_file_when_it_names_one(world: World):
 
 
 def test_a_bare_media_list_needs_a_case_reference(world: World):
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_file(world, DATA / "media-v2-uk-bom.json")
     assert caught.value.codes == ["case.ref_missing"] and stored() == (0, 0, 0)
 
@@ -136,19 +137,19 @@ def test_a_bare_media_list_needs_a_case_reference(world: World):
 
 def test_an_unmapped_code_stops_the_import_listing_the_codes_and_stores_nothing(world: World):
     use_mapping(world.force, UK_TEST)
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_file(world, DATA / "case-v2-us.json")
     exc = caught.value
-    assert exc.codes == ["vics.unmapped_codes"] and exc.unmapped == ("0",)
-    assert "code 0" in exc.details()[0].message and exc.details()[0].field == "file"
+    assert exc.codes == ["vics.unmapped_codes"] and exc.__cause__.codes == ("0",)
+    assert "code 0" in exc.details[0].message and exc.details[0].field == "file"
     assert stored() == (0, 0, 0)
 
 
 def test_an_unconfirmed_uk_profile_stops_every_import_until_the_force_maps_its_codes(world: World):
     use_mapping(world.force, {}, profile="uk_unconfirmed")
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_file(world, DATA / "media-v2-uk-bom.json", case_ref="UK-1")
-    assert caught.value.unmapped == ("1", "2", "3", "4") and stored() == (0, 0, 0)
+    assert caught.value.__cause__.codes == ("1", "2", "3", "4") and stored() == (0, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_an_unconfirmed_uk_profile_stops_every_import_until_the_force_maps_its_c
 def test_a_bad_file_is_refused_with_its_code_and_stores_nothing(
     world: World, data: bytes, code: str
 ):
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_bytes(world, data, case_ref="BAD-1")
     assert caught.value.codes == [code] and stored() == (0, 0, 0)
 
@@ -173,16 +174,16 @@ def test_a_bad_file_is_refused_with_its_code_and_stores_nothing(
 def test_a_damaged_file_names_the_byte_offset(world: World):
     good = vics_bytes([item(1), item(2)])
     broken = good.replace(b'"Category": 2', b'"Category": 2,,', 1)
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_bytes(world, broken)
     exc = caught.value
-    assert exc.offset == good.index(b'"Category": 2') + len('"Category": 2,')
-    assert f"at byte {exc.offset:,}" in exc.details()[0].message
+    assert exc.__cause__.offset == good.index(b'"Category": 2') + len('"Category": 2,')
+    assert f"at byte {exc.__cause__.offset:,}" in exc.details[0].message
 
 
 def test_a_file_over_the_size_limit_is_refused(world: World, settings: Any):
     settings.WELLGATE_MAX_UPLOAD_BYTES = 100
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_bytes(world, vics_bytes([item(1)] * 10))
     assert caught.value.codes == ["vics.too_large"] and stored() == (0, 0, 0)
 
@@ -215,16 +216,18 @@ def _write_big_export(path: Path, size: int, last: Any) -> int:
     return n + 1
 
 
-def test_a_200_mb_export_with_an_unmapped_code_at_its_very_end_stores_nothing(
+def test_a_long_export_with_an_unmapped_code_at_its_very_end_stores_nothing(
     world: World, tmp_path: Path
 ):
+    # Some sixty of the reader's 64 KB chunks: counts of every earlier one are held back too.
+    # Files of hundreds of megabytes are bench/vics_import.py's.
     use_mapping(world.force, UK_TEST)
     path = tmp_path / "big.json"
-    _write_big_export(path, 200 * 1024 * 1024, last=9)
-    assert path.stat().st_size > 200 * 1024 * 1024
-    with pytest.raises(services.ExposureError) as caught:
+    _write_big_export(path, 4 * 1024 * 1024, last=9)
+    assert path.stat().st_size > 4 * 1024 * 1024
+    with pytest.raises(Refused) as caught:
         import_file(world, path, case_ref="BIG-1")
-    assert caught.value.unmapped == ("9",) and stored() == (0, 0, 0)
+    assert caught.value.__cause__.codes == ("9",) and stored() == (0, 0, 0)
 
 
 # --- The same file twice, a newer export ----------------------------------------------------
@@ -263,7 +266,7 @@ def test_the_same_file_in_two_forces_is_two_cases(world: World):
 
 @pytest.mark.parametrize("who", ["officer", "mentor", "senior_leader", "administrator"])
 def test_only_supervisors_and_the_welfare_lead_import(world: World, who: str):
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_file(world, DATA / "case-v2-us.json", by=viewer(getattr(world, who)))
     assert caught.value.status == 403 and stored() == (0, 0, 0)
 
@@ -286,10 +289,10 @@ def test_closing_a_case_gives_everyone_who_worked_on_it_a_debrief(world: World):
     assert debrief.source_ref == f"case:{case.case_ref}"
     case.refresh_from_db()
     assert case.closed_at is not None and case.closed_by == world.supervisor
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.case_close(by=sup(world), case=case)
     assert caught.value.codes == ["case.closed"]
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.work_package_create(by=sup(world), case=case, category="B")
     assert caught.value.codes == ["package.case_closed"]
 
@@ -297,7 +300,7 @@ def test_closing_a_case_gives_everyone_who_worked_on_it_a_debrief(world: World):
 def test_a_closed_case_takes_no_new_export(world: World):
     case = import_bytes(world, vics_bytes([item(1)])).case
     services.case_close(by=sup(world), case=case)
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         import_bytes(world, vics_bytes([item(1), item(1)]))
     assert caught.value.codes == ["case.closed"] and CaseImport.objects.count() == 1
 
@@ -326,7 +329,7 @@ def test_a_package_takes_the_case_volume_of_its_category_and_is_made_once(world:
 )
 def test_a_package_that_makes_no_sense_is_refused(world: World, category, kinds, code):
     case = make_case(world.force, {("C", "image"): 40})
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.work_package_create(by=sup(world), case=case, category=category, kinds=kinds)
     assert caught.value.codes == [code] and not WorkPackage.objects.exists()
 
@@ -358,11 +361,11 @@ def test_a_package_above_the_officers_clearance_is_refused_with_the_reason(
     walk_to(world, stage, days_ago=80)
     case = make_case(world.force, {(category, kinds[0]): 5})
     package = make_package(case, category, kinds)
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.work_package_assign(by=sup(world), package=package, officer=world.officer)
     exc = caught.value
-    assert code in exc.codes and exc.details()[0].field == "officer_id"
-    assert exc.details()[0].message.startswith("Olive Officer: ")
+    assert code in exc.codes and exc.details[0].field == "officer_id"
+    assert exc.details[0].message.startswith("Olive Officer: ")
     assert not WorkPackageAssignment.objects.exists()
 
 
@@ -377,7 +380,7 @@ def test_a_paused_officer_is_given_no_package(world: World):
     walk = walk_to(world, "cat_c")
     walk.record(walk.me, "paused")
     package = make_package(make_case(world.force), "C")
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.work_package_assign(by=sup(world), package=package, officer=world.officer)
     assert caught.value.codes == ["package.no_clearance"]
 
@@ -387,6 +390,6 @@ def test_a_supervisor_assigns_only_to_their_own_reports(world: World):
     package = make_package(make_case(world.force), "C")
     stranger = make_person(world.force, Role.OFFICER)
     for officer in (stranger, world.other_officer, world.foreign_officer):
-        with pytest.raises(services.ExposureError) as caught:
+        with pytest.raises(Refused) as caught:
             services.work_package_assign(by=sup(world), package=package, officer=officer)
         assert caught.value.status == 404

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wellgate.errors import Refused
 from wellgate.exposure import rules
 from wellgate.exposure.rules import ViewingSession
 from wellgate.policy.rules import CATEGORY_RANK, MEDIA_KINDS, Limits, default_stages
@@ -212,8 +213,8 @@ def test_an_officer_with_no_clearance_gets_no_package() -> None:
 
 def test_exposure_refused_carries_its_reasons() -> None:
     reasons = rules.work_package_check("A", ("video",), "C", ("image",))
-    error = rules.ExposureRefused(reasons)
-    assert [r.code for r in error.reasons] == [
+    error = Refused(reasons)
+    assert [r.code for r in error.details] == [
         "package.above_category",
         "package.media_not_cleared",
     ]

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from tests.exposure.helpers import NOW, at, make_case, make_package, walk_to
-from tests.factories import World, make_person, supervise, viewer
+from tests.factories import World, make_person, refused, supervise, viewer
+from wellgate.errors import Refused
 from wellgate.exposure import queries, services
 from wellgate.exposure.models import ExposureSession, SessionTimer, WorkPackageAssignment
 from wellgate.flags.models import Flag
@@ -32,12 +33,6 @@ def record(world: World, by: Any = None, **kw: Any) -> services.SessionOutcome:
     }
     args.update(kw)
     return services.session_record(by=by or viewer(args["officer"], Role.OFFICER), **args)
-
-
-def refused(world: World, **kw: Any) -> services.ExposureError:
-    with pytest.raises(services.ExposureError) as caught:
-        record(world, **kw)
-    return caught.value
 
 
 def written() -> tuple[int, int, int, int]:
@@ -263,8 +258,8 @@ def test_a_session_that_cannot_be_true_is_refused_naming_the_field_and_nothing_i
 ):
     walk_to(world, "cat_c")
     before = written()
-    exc = refused(world, **kw)
-    assert (code, field) in {(d.code, d.field) for d in exc.details()}
+    exc = refused(record, world, **kw)
+    assert (code, field) in {(d.code, d.field) for d in exc.details}
     assert exc.status == 422 and written() == before
 
 
@@ -277,9 +272,9 @@ def test_the_length_can_be_given_instead_of_the_end(world: World):
 def test_a_session_overlapping_one_already_logged_is_refused(world: World):
     walk_to(world, "cat_c")
     record(world)
-    exc = refused(world, started_at=at(9, 10, 30), ended_at=at(9, 11))
+    exc = refused(record, world, started_at=at(9, 10, 30), ended_at=at(9, 11))
     assert exc.codes == ["session.overlap"]
-    assert "10:00 on 9 June" in exc.details()[0].message
+    assert "10:00 on 9 June" in exc.details[0].message
     assert ExposureSession.objects.count() == 1
     record(world, started_at=at(9, 10, 45), ended_at=at(9, 11))  # touching is fine
 
@@ -314,7 +309,7 @@ def test_the_mentor_may_log_a_session_for_their_mentee(world: World):
 )
 def test_nobody_else_may_log_a_session_for_the_officer(world: World, who: str):
     walk_to(world, "cat_c")
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         record(world, by=viewer(getattr(world, who)))
     assert caught.value.status == 404 and not ExposureSession.objects.exists()
 
@@ -322,20 +317,25 @@ def test_nobody_else_may_log_a_session_for_the_officer(world: World, who: str):
 def test_a_package_must_be_assigned_to_the_officer_and_its_case_is_taken_from_it(world: World):
     walk_to(world, "cat_c")
     package = make_package(make_case(world.force), "C")
-    exc = refused(world, work_package=package)
+    exc = refused(record, world, work_package=package)
     assert exc.codes == ["session.package_not_assigned"]
     WorkPackageAssignment.objects.create(package=package, officer=world.officer, assigned_at=NOW)
     s = record(world, work_package=package).session
     assert s.case == package.case
     other = make_case(world.force)
     assert refused(
-        world, started_at=at(9, 11), ended_at=at(9, 11, 30), work_package=package, case=other
+        record,
+        world,
+        started_at=at(9, 11),
+        ended_at=at(9, 11, 30),
+        work_package=package,
+        case=other,
     ).codes == ["session.package_case_mismatch"]
 
 
 def test_a_case_of_another_force_is_not_found(world: World):
     walk_to(world, "cat_c")
-    exc = refused(world, case=make_case(world.other_force))
+    exc = refused(record, world, case=make_case(world.other_force))
     assert exc.status == 404
 
 
@@ -370,7 +370,7 @@ def test_the_timer_keeps_its_start_on_the_server_and_counts_breaks(world: World)
     me = viewer(world.officer, Role.OFFICER)
     with time_machine.travel(at(9, 9), tick=False):
         services.timer_start(by=me, officer=world.officer, mentor_present=True)
-        with pytest.raises(services.ExposureError) as caught:
+        with pytest.raises(Refused) as caught:
             services.timer_start(by=me, officer=world.officer)
         assert caught.value.codes == ["timer.running"]
     with time_machine.travel(at(9, 10, 5), tick=False):
@@ -397,10 +397,10 @@ def test_the_timer_keeps_its_start_on_the_server_and_counts_breaks(world: World)
 
 def test_only_those_who_may_log_may_run_the_timer(world: World):
     walk_to(world, "cat_c")
-    with pytest.raises(services.ExposureError) as caught:
+    with pytest.raises(Refused) as caught:
         services.timer_start(by=viewer(world.other_officer), officer=world.officer)
     assert caught.value.status == 404
     outsider = make_person(world.force, Role.SUPERVISOR)
     supervise(world.other_officer, outsider)
-    with pytest.raises(services.ExposureError):
+    with pytest.raises(Refused):
         services.timer_stop(by=viewer(outsider), officer=world.officer)

@@ -30,9 +30,9 @@ from tests.pathway.helpers import Walk
 from tests.routes import api_routes, web_routes
 from tests.walk import param_values, url_for
 from wellgate import clock
+from wellgate.errors import Refused
 from wellgate.flags import services
 from wellgate.flags.models import Flag, FlagEvent
-from wellgate.flags.services import FlagError
 from wellgate.notify.services import deliver_pending
 from wellgate.pathway import queries as pathway_queries
 from wellgate.pathway.models import PathwayEvent
@@ -306,16 +306,16 @@ def test_releasing_or_closing_the_flag_ends_the_hold(world: World):
 def test_only_the_welfare_lead_holds_a_pathway_and_only_on_an_open_flag(world: World):
     flag = private_critical_checkin(world)
     for role in ("supervisor", "officer"):
-        with pytest.raises(FlagError) as exc:
+        with pytest.raises(Refused) as exc:
             services.flag_hold_set(by=viewer(world.by_role(role), role), flag=flag, holds=True)
-        assert (exc.value.code, exc.value.status) == ("access.denied", 403)
-    with pytest.raises(FlagError) as exc:
+        assert (exc.value.codes, exc.value.status) == (["access.denied"], 403)
+    with pytest.raises(Refused) as exc:
         services.flag_hold_set(by=viewer(world.foreign_welfare_lead), flag=flag, holds=True)
-    assert exc.value.code == "access.denied"
+    assert exc.value.codes == ["access.denied"]
     services.flag_close(by=viewer(world.welfare_lead), flag=flag, note="Done.")
-    with pytest.raises(FlagError) as exc:
+    with pytest.raises(Refused) as exc:
         hold(world, flag)
-    assert exc.value.code == "flag.closed"
+    assert exc.value.codes == ["flag.closed"]
     assert not Flag.objects.get(pk=flag.pk).holds_pathway
 
 

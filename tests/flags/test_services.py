@@ -7,19 +7,11 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from tests.factories import World, make_flag, make_person, viewer
+from tests.factories import World, make_flag, make_person, refused, viewer
 from wellgate.flags import queries, services
 from wellgate.flags.models import Flag, FlagEvent
-from wellgate.flags.services import FlagError
 from wellgate.notify.models import OutboxMessage
 from wellgate.people.models import AppendOnlyError, Role
-
-
-def refused(code: str, call, **kwargs) -> FlagError:  # type: ignore[no-untyped-def]
-    with pytest.raises(FlagError) as exc:
-        call(**kwargs)
-    assert exc.value.code == code
-    return exc.value
 
 
 def open_flag(world: World, severity: str = "amber", **kwargs) -> Flag:  # type: ignore[no-untyped-def]
@@ -62,7 +54,9 @@ def test_a_flag_refuses_an_unknown_source_or_severity_or_someone_else_s_officer(
             officer=world.officer,
             source="rumour",
             severity="amber",
-        ).field
+        )
+        .details[0]
+        .field
         == "source"
     )
     refused(
@@ -126,7 +120,7 @@ def test_a_flag_closes_only_with_a_recorded_action(world: World):
         flag=flag,
         note="All fine now",
     )
-    assert (error.status, error.field) == (403, "note")
+    assert (error.status, error.details[0].field) == (403, "note")
     refused(
         "access.denied",
         services.flag_close,
@@ -157,7 +151,9 @@ def test_notes_join_the_history_of_an_open_flag(world: World):
             by=viewer(world.supervisor),
             flag=flag,
             note="",
-        ).field
+        )
+        .details[0]
+        .field
         == "note"
     )
     refused(

@@ -13,6 +13,7 @@ from django.db import connection
 
 from tests.factories import make_world, viewer
 from tests.moves.helpers import ask_to_leave
+from wellgate.errors import Refused
 from wellgate.moves import services
 from wellgate.moves.models import MoveBreach, MoveRequest
 from wellgate.notify.models import OutboxMessage
@@ -30,8 +31,8 @@ def at_once(*calls: Callable[[], object]) -> list[str]:
             barrier.wait()
             call()
             outcomes.append("ok")
-        except services.MoveError as exc:
-            outcomes.append(exc.code)
+        except Refused as exc:
+            outcomes.extend(exc.codes)
         finally:
             connection.close()
 

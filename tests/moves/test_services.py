@@ -9,12 +9,12 @@ import pytest
 import time_machine
 from django.db import connection
 
-from tests.factories import World, make_obligation, viewer
+from tests.factories import World, make_obligation, refused, viewer
 from tests.moves.helpers import ask_to_leave
 from wellgate import clock
+from wellgate.errors import Refused
 from wellgate.moves import rules, services
 from wellgate.moves.models import MoveEvent, MoveRequest
-from wellgate.moves.services import MoveError
 from wellgate.notify.models import OutboxMessage
 from wellgate.pathway import queries as pathway_queries
 from wellgate.pathway import services as pathway_services
@@ -43,12 +43,6 @@ def cleared(world: World) -> Iterator[World]:
 
 def as_role(world: World, role: str):  # type: ignore[no-untyped-def]
     return viewer(world.by_role(role), role)
-
-
-def refused(call, **kw) -> MoveError:  # type: ignore[no-untyped-def]
-    with pytest.raises(MoveError) as exc:
-        call(**kw)
-    return exc.value
 
 
 # --- Asking ---------------------------------------------------------------------------------
@@ -91,24 +85,24 @@ def test_only_the_officer_asks_and_only_for_themselves(world: World):
         error = refused(
             services.move_request, by=as_role(world, role), officer=world.officer, reason=""
         )
-        assert (error.code, error.status) == ("move.self_only", 403)
+        assert (error.codes, error.status) == (["move.self_only"], 403)
     error = refused(
         services.move_request, by=as_role(world, "officer"), officer=world.other_officer
     )
-    assert error.code == "move.self_only"
+    assert error.codes == ["move.self_only"]
     assert not MoveRequest.objects.exists()
 
 
 def test_asking_twice_while_a_request_is_open_is_refused(world: World):
     ask_to_leave(world.officer)
     error = refused(services.move_request, by=as_role(world, "officer"))
-    assert error.code == "move.already_requested"
+    assert error.codes == ["move.already_requested"]
     assert MoveRequest.objects.count() == 1
 
 
 def test_a_reason_that_is_too_long_is_refused_naming_the_field(world: World):
     error = refused(services.move_request, by=as_role(world, "officer"), reason="x" * 5001)
-    assert (error.code, error.field) == ("move.reason_too_long", "reason")
+    assert (error.codes, error.details[0].field) == (["move.reason_too_long"], "reason")
     assert not MoveRequest.objects.exists() and not PathwayEvent.objects.exists()
 
 
@@ -188,14 +182,13 @@ def test_nothing_is_planned_for_an_officer_who_has_left(world: World):
 def test_steps_are_taken_in_order(world: World):
     req = ask_to_leave(world.officer)
     staff = as_role(world, "supervisor")
-    assert refused(services.move_moved, by=staff, request=req).code == "move.out_of_order"
-    assert (
-        refused(services.move_agree, by=staff, request=req, destination="Fraud").code
-        == "move.out_of_order"
-    )
+    assert refused(services.move_moved, by=staff, request=req).codes == ["move.out_of_order"]
+    assert refused(services.move_agree, by=staff, request=req, destination="Fraud").codes == [
+        "move.out_of_order"
+    ]
     services.move_acknowledge(by=staff, request=req)
     error = refused(services.move_agree, by=staff, request=req, destination="  ")
-    assert (error.code, error.field) == ("move.destination_required", "destination")
+    assert (error.codes, error.details[0].field) == (["move.destination_required"], "destination")
     assert MoveRequest.objects.get(pk=req.pk).state == "acknowledged"
 
 
@@ -203,7 +196,7 @@ def test_a_supervisor_of_another_team_does_not_even_see_the_request(world: World
     req = ask_to_leave(world.officer)
     other = viewer(world.other_supervisor, Role.SUPERVISOR)
     error = refused(services.move_acknowledge, by=other, request=req)
-    assert (error.code, error.status) == ("not_found", 404)
+    assert (error.codes, error.status) == (["not_found"], 404)
 
 
 def test_a_senior_leader_sees_an_escalated_request_but_cannot_take_it_forward(world: World):
@@ -211,13 +204,13 @@ def test_a_senior_leader_sees_an_escalated_request_but_cannot_take_it_forward(wo
 
     req = escalated_move_request(world)
     error = refused(services.move_acknowledge, by=as_role(world, "senior_leader"), request=req)
-    assert (error.code, error.status) == ("move.role_not_allowed", 403)
+    assert (error.codes, error.status) == (["move.role_not_allowed"], 403)
 
 
 def test_the_officer_cannot_take_their_own_request_forward(world: World):
     req = ask_to_leave(world.officer)
     error = refused(services.move_acknowledge, by=as_role(world, "officer"), request=req)
-    assert (error.code, error.status) == ("move.own_request", 403)
+    assert (error.codes, error.status) == (["move.own_request"], 403)
 
 
 # --- Withdrawing ----------------------------------------------------------------------------
@@ -256,7 +249,7 @@ def test_nobody_but_the_officer_can_withdraw(world: World, role: str):
 
     req = escalated_move_request(world)
     error = refused(services.move_withdraw, by=as_role(world, role), request=req)
-    assert error.code == "move.withdraw_officer_only"
+    assert error.codes == ["move.withdraw_officer_only"]
     assert MoveRequest.objects.get(pk=req.pk).state == "requested"
 
 
@@ -276,9 +269,9 @@ def test_no_role_can_decline_cancel_hide_or_close_a_request(world: World, action
         viewer(world.foreign_welfare_lead, Role.WELFARE_LEAD),
     ]
     for by in people:
-        with pytest.raises(MoveError) as exc:
+        with pytest.raises(Refused) as exc:
             services.move_step(by=by, request=req, action=action)
-        assert exc.value.code in {"move.no_decline", "move.unknown_action", "not_found"}
+        assert exc.value.codes[0] in {"move.no_decline", "move.unknown_action", "not_found"}
     assert MoveRequest.objects.get(pk=req.pk).state == "requested"
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 
 from tests.factories import make_world, viewer
 from tests.pathway.helpers import Walk
+from wellgate.errors import Refused
 from wellgate.pathway import services
 from wellgate.pathway.models import PathwayEvent
 from wellgate.people.models import Role
@@ -30,7 +31,7 @@ def test_two_supervisors_advancing_at_once_write_one_advanced_event():
                 barrier.wait()
                 services.advance(by=by, officer=world.officer)
                 outcomes.append("ok")
-            except services.PathwayError as exc:
+            except Refused as exc:
                 outcomes.append(",".join(exc.codes))
             finally:
                 connection.close()

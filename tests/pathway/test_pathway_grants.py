@@ -11,6 +11,7 @@ from django.test import Client
 
 from tests.factories import World, login, viewer
 from tests.pathway.helpers import Walk
+from wellgate.appendonly import rewriting
 from wellgate.pathway import queries
 from wellgate.pathway.models import PathwayEvent
 from wellgate.pathway.rules import Clearance
@@ -149,11 +150,13 @@ def test_the_migration_fills_in_the_grants_of_events_recorded_before_them(walk: 
     walk.induction()
     walk.advance()
     set_policy(walk, world, cat_b_images_only(), "Later change")
-    PathwayEvent.objects.update(
-        grant_category="", grant_media=[], grant_supervised=None, grant_policy_number=None
-    )
     migration = importlib.import_module("wellgate.pathway.migrations.0002_event_grants")
-    migration.backfill(apps, None)
+    # Events are append-only: only the named, logged escape rewrites them (as a migration does).
+    with rewriting("test: events as they were before the grant columns"):
+        PathwayEvent.objects.update(
+            grant_category="", grant_media=[], grant_supervised=None, grant_policy_number=None
+        )
+        migration.backfill(apps, None)
     advanced = PathwayEvent.objects.get(type="advanced")
     # The advance was recorded under the defaults (version 1 came later).
     assert (advanced.grant_category, advanced.grant_media, advanced.grant_supervised) == (

@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import World, viewer
 from tests.pathway.helpers import Walk
+from wellgate.errors import Refused
 from wellgate.pathway import queries, services
 from wellgate.pathway.models import PathwayEvent
 from wellgate.people.models import AppendOnlyError, Role
@@ -16,7 +17,7 @@ def walk(world: World) -> Walk:
     return w
 
 
-def codes(exc: pytest.ExceptionInfo[services.PathwayError]) -> set[str]:
+def codes(exc: pytest.ExceptionInfo[Refused]) -> set[str]:
     return set(exc.value.codes)
 
 
@@ -35,7 +36,7 @@ def test_advancing_without_a_complete_gate_is_refused_with_the_unmet_codes_and_w
     walk: Walk,
 ):
     before = PathwayEvent.objects.count()
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.advance()
     assert {"advance.gate_incomplete", "gate.briefing", "gate.readiness", "gate.sign_off"} <= codes(
         exc
@@ -59,12 +60,12 @@ def test_the_officer_cannot_declare_readiness_for_someone_else_or_advance_themse
     walk: Walk, world: World
 ):
     walk.induction()
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         services.event_record(
             by=walk.me, officer=world.other_officer, type="readiness_declared", ready=True
         )
     assert exc.value.status in (403, 404)
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         services.advance(by=walk.me, officer=walk.officer)
     assert "access.denied" in codes(exc)
 
@@ -74,7 +75,7 @@ def test_a_supervisor_who_is_also_an_officer_cannot_advance_themselves(world: Wo
 
     grant(world.supervisor, Role.OFFICER, world.team)
     services.ensure_joined(officer=world.supervisor, joined_at=walk_now())
-    with pytest.raises(services.PathwayError):
+    with pytest.raises(Refused):
         services.advance(by=viewer(world.supervisor, Role.SUPERVISOR), officer=world.supervisor)
 
 
@@ -88,7 +89,7 @@ def test_a_mentor_records_sessions_but_cannot_sign_off(walk: Walk):
     walk.induction()
     walk.advance()
     walk.record(walk.mentor, "supervised_session")
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.record(walk.mentor, "signed_off")
     assert "access.denied" in codes(exc)
 
@@ -110,7 +111,7 @@ def test_pausing_takes_effect_at_once_and_tells_the_supervisor(walk: Walk):
 
 def test_nobody_else_resumes_an_officers_pause(walk: Walk):
     walk.record(walk.me, "paused")
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.record(walk.sup, "resumed")
     assert codes(exc) & {"access.denied", "resume.not_officer"}
 
@@ -121,7 +122,7 @@ def test_after_a_supervisors_pause_resuming_needs_a_conversation(walk: Walk):
     walk.record(walk.sup, "paused", note="You seemed shaken after Tuesday; let's talk first.")
     st = queries.state(walk.officer)
     assert st.paused and st.pause_reason.startswith("You seemed shaken")
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.record(walk.me, "resumed")
     assert "resume.needs_conversation" in codes(exc)
     walk.record(walk.sup, "reflection_discussed", note="Talked it through.")
@@ -132,7 +133,7 @@ def test_after_a_supervisors_pause_resuming_needs_a_conversation(walk: Walk):
 def test_stepping_back_to_a_higher_stage_is_refused(walk: Walk):
     walk.induction()
     walk.advance()
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.record(walk.me, "stepped_back", stage="cat_b")
     assert "step_back.not_lower" in codes(exc)
 
@@ -156,26 +157,26 @@ def test_a_not_ready_yet_resets_readiness_and_is_not_a_flag(walk: Walk):
     walk.record(walk.me, "readiness_declared", ready=False)
     st = queries.state(walk.officer)
     assert "gate.readiness" in {r.code for r in st.unmet}
-    with pytest.raises(services.PathwayError):
+    with pytest.raises(Refused):
         walk.advance()
 
 
 def test_an_event_in_the_future_is_refused(walk: Walk):
     import datetime as dt
 
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.record(walk.sup, "briefing_given", occurred_at=walk.now + dt.timedelta(days=2))
     assert "event.future" in codes(exc)
 
 
 def test_an_unknown_event_type_is_refused(walk: Walk):
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.record(walk.sup, "promoted")
     assert codes(exc) == {"event.unknown_type"}
 
 
 def test_an_officer_of_another_force_cannot_be_touched(walk: Walk, world: World):
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         services.event_record(by=walk.sup, officer=world.foreign_officer, type="briefing_given")
     assert exc.value.status == 404
 
@@ -208,7 +209,7 @@ def test_a_policy_change_applies_to_future_decisions_only(walk: Walk, world: Wor
     st = queries.state(walk.officer)
     assert st.stage.code == "cat_c"  # the earlier advance stands
     walk.stage_evidence()
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.advance()
     assert "gate.supervised_sessions" in codes(exc)
 
@@ -260,7 +261,7 @@ def test_the_whole_pathway_to_independent(walk: Walk, world: World):
     walk.stage_evidence()
     walk.advance()
     walk.stage_evidence()
-    with pytest.raises(services.PathwayError) as exc:
+    with pytest.raises(Refused) as exc:
         walk.advance()
     assert "gate.psych_assessment" in codes(exc)
     walk.psych_assessment()

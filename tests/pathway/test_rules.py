@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from wellgate.errors import Detail, Refused
 from wellgate.pathway.rules import (
     EVENT_TYPES,
     NO_CLEARANCE,
@@ -14,9 +15,7 @@ from wellgate.pathway.rules import (
     Clearance,
     Event,
     GateContext,
-    PathwayRefused,
     PathwayState,
-    Requirement,
     clearance_at,
     clearance_of,
     decide,
@@ -737,7 +736,7 @@ def test_a_role_outside_the_list_is_refused():
     assert decide(
         p.events, DEFAULT, p.now, dataclasses.replace(p.event("paused"), by_role="admin")
     ) == [
-        Requirement(
+        Detail(
             "event.role",
             "Only the officer, their supervisor or the welfare lead can record a pause.",
         )
@@ -826,10 +825,10 @@ def test_clearance_at_a_past_moment_uses_only_what_was_recorded_by_then():
 
 def test_pathway_refused_carries_the_codes_and_sentences():
     refusals = [
-        Requirement("advance.gate_incomplete", "The gate is not complete yet."),
-        Requirement("gate.sign_off", "Ask for the sign-off."),
+        Detail("advance.gate_incomplete", "The gate is not complete yet."),
+        Detail("gate.sign_off", "Ask for the sign-off."),
     ]
-    error = PathwayRefused(refusals)
-    assert error.refusals == refusals
+    error = Refused(refusals)
+    assert error.details == refusals
     assert error.codes == ["advance.gate_incomplete", "gate.sign_off"]
     assert str(error) == "The gate is not complete yet. Ask for the sign-off."

@@ -7,6 +7,7 @@ import time_machine
 
 from tests.factories import World, make_person, viewer
 from wellgate import clock
+from wellgate.errors import Refused
 from wellgate.people import services
 from wellgate.people.models import LineManagement, Person, Role, RoleGrant
 from wellgate.people.queries import current_supervisor, supervisor_history
@@ -37,25 +38,25 @@ def test_administrator_creates_a_person_with_a_role_and_one_time_password(world:
 
 def test_an_officer_role_needs_a_team_and_nothing_is_stored_without_one(world: World):
     before = Person.objects.count()
-    with pytest.raises(services.PeopleRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.person_create(
             by=admin(world), email="x@example.test", full_name="X", role=Role.OFFICER, team=None
         )
-    assert exc.value.code == "role.team_required" and exc.value.field == "team"
+    assert exc.value.codes == ["role.team_required"] and exc.value.details[0].field == "team"
     assert Person.objects.count() == before
 
 
 def test_a_team_of_another_force_is_refused(world: World):
     foreign_team = world.foreign_officer.role_grants.first().team
-    with pytest.raises(services.PeopleRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.role_grant(
             by=admin(world), person=world.officer, role=Role.MENTOR, team=foreign_team
         )
-    assert exc.value.code == "role.team_force"
+    assert exc.value.codes == ["role.team_force"]
 
 
 def test_an_email_already_in_use_is_refused(world: World):
-    with pytest.raises(services.PeopleRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.person_create(
             by=admin(world),
             email=world.officer.email.upper(),
@@ -63,11 +64,11 @@ def test_an_email_already_in_use_is_refused(world: World):
             role=Role.WELFARE_LEAD,
             team=None,
         )
-    assert exc.value.code == "person.email_taken"
+    assert exc.value.codes == ["person.email_taken"]
 
 
 def test_only_an_administrator_manages_people(world: World):
-    with pytest.raises(services.PeopleRefused):
+    with pytest.raises(Refused):
         services.person_create(
             by=viewer(world.welfare_lead),
             email="y@example.test",
@@ -78,7 +79,7 @@ def test_only_an_administrator_manages_people(world: World):
 
 
 def test_an_administrator_cannot_manage_people_of_another_force(world: World):
-    with pytest.raises(services.PeopleRefused):
+    with pytest.raises(Refused):
         services.supervisor_set(by=admin(world), officer=world.foreign_officer, supervisor=None)
 
 
@@ -100,18 +101,18 @@ def test_setting_the_same_supervisor_again_changes_nothing(world: World):
 
 
 def test_a_supervisor_must_hold_the_supervisor_role(world: World):
-    with pytest.raises(services.PeopleRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.supervisor_set(by=admin(world), officer=world.officer, supervisor=world.mentor)
-    assert exc.value.code == "line.not_supervisor"
+    assert exc.value.codes == ["line.not_supervisor"]
 
 
 def test_nobody_supervises_themselves(world: World):
     from tests.factories import grant
 
     grant(world.officer, Role.SUPERVISOR, world.team)
-    with pytest.raises(services.PeopleRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.supervisor_set(by=admin(world), officer=world.officer, supervisor=world.officer)
-    assert exc.value.code == "line.self"
+    assert exc.value.codes == ["line.self"]
 
 
 def test_ending_a_role_keeps_it_in_the_history(world: World):
@@ -124,7 +125,7 @@ def test_ending_a_role_keeps_it_in_the_history(world: World):
 
 def test_an_administrator_cannot_remove_their_own_administrator_role(world: World):
     grant = RoleGrant.objects.get(person=world.administrator)
-    with pytest.raises(services.PeopleRefused):
+    with pytest.raises(Refused):
         services.role_end(by=admin(world), grant=grant)
 
 
@@ -135,7 +136,7 @@ def test_a_new_force_gets_its_own_administrator(db):
     assert person.force == force and person.check_password(password)
     assert person.must_change_password
     assert RoleGrant.objects.current().filter(person=person, role=Role.ADMINISTRATOR).exists()
-    with pytest.raises(services.PeopleRefused):
+    with pytest.raises(Refused):
         services.force_create(
             name="westmarch police", admin_email="b@x.test", admin_name="B", by=None
         )
@@ -160,16 +161,16 @@ def test_a_token_authenticates_until_revoked(world: World):
 
 
 def test_a_token_cannot_act_in_a_role_the_person_does_not_hold(world: World):
-    with pytest.raises(services.PeopleRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.token_create(person=world.officer, name="x", scope="write", role=Role.WELFARE_LEAD)
-    assert exc.value.code == "token.role"
+    assert exc.value.codes == ["token.role"]
 
 
 def test_nobody_revokes_someone_elses_token(world: World):
     token, _ = services.token_create(
         person=world.officer, name="x", scope="read", role=Role.OFFICER
     )
-    with pytest.raises(services.PeopleRefused):
+    with pytest.raises(Refused):
         services.token_revoke(by=viewer(world.supervisor), token=token)
 
 

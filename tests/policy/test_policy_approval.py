@@ -8,9 +8,18 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from tests.factories import World, grant, login, make_person, make_policy_proposal, viewer
+from tests.factories import (
+    World,
+    grant,
+    login,
+    make_person,
+    make_policy_proposal,
+    refused,
+    viewer,
+)
 from tests.pathway.helpers import Walk
 from tests.policy.test_policy import _form_data
+from wellgate.errors import Refused
 from wellgate.notify.models import OutboxMessage
 from wellgate.pathway import queries as pathway_queries
 from wellgate.pathway.rules import Clearance
@@ -19,8 +28,6 @@ from wellgate.policy import queries
 from wellgate.policy.models import PolicyProposal, PolicyVersion
 from wellgate.policy.rules import MEDIA_KINDS, Gate, PolicySettings, loosenings
 from wellgate.policy.services import (
-    NeedsApproval,
-    PolicyRefused,
     policy_approve,
     policy_propose,
     policy_reject,
@@ -55,9 +62,7 @@ def loosening_codes(previous: PolicySettings, proposed: PolicySettings) -> set[s
 
 
 def refusal_codes(call, **kwargs) -> set[str]:  # type: ignore[no-untyped-def]
-    with pytest.raises(PolicyRefused) as exc:
-        call(**kwargs)
-    return set(exc.value.codes)
+    return set(refused(call, **kwargs).codes)
 
 
 @pytest.fixture
@@ -281,7 +286,7 @@ def test_an_administrators_loosening_needs_a_welfare_lead_or_a_senior_leader(wor
 def test_a_loosening_cannot_be_saved_directly_and_a_tightening_cannot_be_proposed(world: World):
     wl = viewer(world.welfare_lead)
     smaller_k = dataclasses.replace(DEFAULT, k_anonymity=3)
-    with pytest.raises(NeedsApproval) as exc:
+    with pytest.raises(Refused) as exc:
         policy_update(by=wl, force=world.force, settings=smaller_k, reason="r")
     assert exc.value.codes == ["policy.needs_approval", "loosen.k"]
     bigger_k = dataclasses.replace(DEFAULT, k_anonymity=7)

@@ -13,6 +13,7 @@ from tests.factories import (
     make_flag,
     make_obligation,
     make_person,
+    refused,
     supervise,
     viewer,
 )
@@ -31,7 +32,6 @@ from wellgate.support.models import (
     Observation,
     TimeAway,
 )
-from wellgate.support.services import SupportError
 
 D = dt.date
 TODAY = D(2027, 3, 10)  # a Wednesday
@@ -41,13 +41,6 @@ TODAY = D(2027, 3, 10)  # a Wednesday
 def _wednesday():
     with time_machine.travel(dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False):
         yield
-
-
-def refused(code: str, call, *args, **kwargs) -> SupportError:  # type: ignore[no-untyped-def]
-    with pytest.raises(SupportError) as exc:
-        call(*args, **kwargs)
-    assert exc.value.code == code, exc.value.details()
-    return exc.value
 
 
 def sup(world: World):  # type: ignore[no-untyped-def]
@@ -81,7 +74,7 @@ def test_an_obligation_cannot_be_done_on_a_day_still_to_come(world: World):
         obligation=ob,
         done_on=D(2027, 3, 11),
     )
-    assert error.field == "done_on"
+    assert error.details[0].field == "done_on"
     assert Obligation.objects.get(pk=ob.pk).state == "due"
 
 
@@ -173,7 +166,7 @@ def test_a_reschedule_must_be_to_a_new_day_from_today(world: World):
         obligation=ob,
         to=D(2027, 3, 9),
     )
-    assert error.field == "rescheduled_to"
+    assert error.details[0].field == "rescheduled_to"
     refused(
         "obligation.reschedule_same_date",
         services.obligation_reschedule,
@@ -237,7 +230,7 @@ def test_a_meeting_refuses_what_does_not_fit(world: World):
         ),
     ]
     for code, kwargs, field in cases:
-        assert refused(code, meeting, world, **kwargs).field == field
+        assert refused(code, meeting, world, **kwargs).details[0].field == field
     assert not Meeting.objects.exists()
 
 
@@ -246,7 +239,7 @@ def test_a_meeting_held_before_a_flag_was_raised_cannot_close_it(world: World):
     error = refused(
         "flag.meeting_before_flag", meeting, world, held_on=D(2027, 3, 9), closes_flag=flag
     )
-    assert error.field == "closes_flag"
+    assert error.details[0].field == "closes_flag"
     assert Flag.objects.get(pk=flag.pk).state == "open"
 
 
@@ -283,7 +276,9 @@ def test_a_note_without_signs_opens_no_flag_and_an_empty_observation_is_refused(
     assert (
         refused(
             "observation.empty", services.observation_record, by=sup(world), officer=world.officer
-        ).field
+        )
+        .details[0]
+        .field
         == "signs"
     )
     refused(
@@ -400,7 +395,7 @@ def test_only_the_welfare_lead_books_and_never_in_the_past(world: World):
         officer=world.officer,
         starts_at=dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC),
     )
-    assert error.field == "starts_at"
+    assert error.details[0].field == "starts_at"
     assert not Appointment.objects.exists()
 
 
@@ -441,7 +436,9 @@ def test_time_away_needs_no_reason_and_tells_the_supervisor(world: World):
     assert (
         refused(
             "time_away.kind_unknown", services.time_away_take, by=viewer(world.officer), kind="nap"
-        ).field
+        )
+        .details[0]
+        .field
         == "kind"
     )
     for person in (world.supervisor, world.welfare_lead):
@@ -465,7 +462,9 @@ def test_booking_a_welfare_day_moves_the_welfare_day_and_tells_the_supervisor(wo
             services.welfare_day_book,
             by=viewer(world.officer),
             day=D(2027, 3, 9),
-        ).field
+        )
+        .details[0]
+        .field
         == "day"
     )
     refused("access.denied", services.welfare_day_book, by=sup(world), day=D(2027, 3, 22))
@@ -514,13 +513,17 @@ def test_a_strategy_needs_a_title_and_some_words(world: World):
             title=" ",
             text="x",
             anonymous=False,
-        ).field
+        )
+        .details[0]
+        .field
         == "title"
     )
     assert (
         refused(
             "coping.text_missing", services.coping_share, by=me, title="x", text="", anonymous=False
-        ).field
+        )
+        .details[0]
+        .field
         == "text"
     )
     assert not CopingStrategy.objects.exists()

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Schema, Status
 from pydantic import Field, StrictInt
 
-from wellgate.api import AccessRouter, api_access, api_viewer
+from wellgate.apikit import AccessRouter, api_access, api_viewer
 from wellgate.checkins import catalogue, queries, services
 from wellgate.checkins.models import CheckIn
 from wellgate.checkins.rules import Instrument

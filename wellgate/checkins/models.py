@@ -9,29 +9,16 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import Any
 
 from django.db import models
 
+from wellgate.appendonly import AppendOnlyModel
 from wellgate.checkins.rules import Score
 from wellgate.crypto import EncryptedTextField
-from wellgate.people.models import AppendOnlyError, Force, Person
+from wellgate.people.models import Force, Person
 
 
-class _AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
-
-
-class CheckIn(_AppendOnly):
+class CheckIn(AppendOnlyModel):
     """One completed questionnaire."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -66,7 +53,7 @@ class CheckIn(_AppendOnly):
         return Score.from_dict(json.loads(self.score_json))
 
 
-class CheckInSkip(_AppendOnly):
+class CheckInSkip(AppendOnlyModel):
     """The officer chose not to take a check-in this time: recorded, never a concern."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -79,7 +66,7 @@ class CheckInSkip(_AppendOnly):
         indexes = [models.Index(fields=("officer", "instrument_id", "-created_at"))]
 
 
-class ConversationNudge(_AppendOnly):
+class ConversationNudge(AppendOnlyModel):
     """The officer asked their supervisor for a conversation. It carries nothing else."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")

@@ -5,12 +5,11 @@ nobody else reads any."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 
+from wellgate.calendar import local_date
 from wellgate.checkins import catalogue, rules
 from wellgate.checkins.models import CheckIn, CheckInSkip, ConversationNudge
 from wellgate.checkins.rules import Instrument
@@ -18,6 +17,7 @@ from wellgate.flags.models import Flag, Source, State
 from wellgate.flags.queries import flags_visible_to
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import Person, Role, RoleGrant
+from wellgate.people.queries import holders
 from wellgate.policy import queries as policy_queries
 
 
@@ -81,7 +81,6 @@ def last_nudge(person: Person) -> ConversationNudge | None:
 def due_for(person: Person, now: dt.datetime) -> list[rules.Due]:
     """The check-ins due for ``person`` today on the force's cadence."""
     policy = policy_queries.current(person.force_id)
-    tz = zoneinfo.ZoneInfo(policy.time_zone)
     first_grant = (
         RoleGrant.objects.current(now)
         .filter(person=person, role=Role.OFFICER)
@@ -100,12 +99,12 @@ def due_for(person: Person, now: dt.datetime) -> list[rules.Due]:
             .order_by()
         )
         for r in rows:
-            day = timezone.localtime(r["at"], tz).date()
+            day = local_date(r["at"], policy)
             done[r["instrument_id"]] = max(done.get(r["instrument_id"], day), day)
     return rules.due_checkins(
         last_done=done,
-        joined_on=timezone.localtime(first_grant, tz).date(),
-        today=timezone.localtime(now, tz).date(),
+        joined_on=local_date(first_grant, policy),
+        today=local_date(now, policy),
         pulse_weeks=policy.checkins.pulse_weeks,
         full_months=policy.checkins.full_months,
     )
@@ -187,9 +186,5 @@ def trends_of(checkins: list[CheckIn]) -> list[Trend]:
 
 
 def welfare_leads_named(force_id: int) -> list[str]:
-    ids = (
-        RoleGrant.objects.current()
-        .filter(role=Role.WELFARE_LEAD, person__force_id=force_id, person__is_active=True)
-        .values("person_id")
-    )
-    return list(Person.objects.filter(pk__in=ids).values_list("full_name", flat=True))
+    """The names of the force's welfare leads (told to the officer before a check-in)."""
+    return [p.full_name for p in holders(force_id, Role.WELFARE_LEAD)]

@@ -20,7 +20,6 @@ A reversed item is reflected about its option range: ``value' = lowest + highest
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -28,6 +27,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any
+
+from wellgate.calendar import add_months
+from wellgate.errors import Detail, Refused
 
 SCORING_METHODS = ("sum", "percentage", "subscale_sums")
 CHANGE_KINDS = ("rise", "band_rise")
@@ -237,14 +239,6 @@ class Change:
 
 class InstrumentError(Exception):
     """An instrument file cannot be used; ``problems`` lists (field, what to fix)."""
-
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        self.problems: list[tuple[str, str]] = list(problems)
-        super().__init__("; ".join(f"{fld}: {msg}" for fld, msg in self.problems))
-
-
-class AnswerError(Exception):
-    """Answers cannot be scored; ``problems`` lists (item id or field, what to fix)."""
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems: list[tuple[str, str]] = list(problems)
@@ -696,33 +690,42 @@ def _choices(item: Item) -> str:
 def score(instrument: Instrument, answers: Mapping[str, int]) -> Score:
     """Score a complete set of answers (item id -> option value).
 
-    Raises ``AnswerError`` listing every unanswered item, every value that is not one of the
+    Refuses (``Refused``, each reason on ``answers.<item id>``) listing every unanswered item, every value that is not one of the
     item's options, and every id that is not an item of this instrument.
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[Detail] = []
     known = {it.id for it in instrument.items}
     for number, it in enumerate(instrument.items, 1):
         if it.id not in answers:
             problems.append(
-                (it.id, f"Answer question {number} of {instrument.title}: choose {_choices(it)}.")
+                Detail(
+                    "checkin.answer_missing",
+                    f"Answer question {number} of {instrument.title}: choose {_choices(it)}.",
+                    f"answers.{it.id}",
+                )
             )
             continue
         value = answers[it.id]
         if not _is_int(value) or value not in it.values:
             problems.append(
-                (
-                    it.id,
+                Detail(
+                    "checkin.answer_invalid",
                     f"Question {number} of {instrument.title}: {value!r} is not one of its "
                     f"answers; choose {_choices(it)}.",
+                    f"answers.{it.id}",
                 )
             )
     for key in answers:
         if key not in known:
             problems.append(
-                (str(key), f"“{key}” is not a question of {instrument.title}; remove it.")
+                Detail(
+                    "checkin.item_unknown",
+                    f"“{key}” is not a question of {instrument.title}; remove it.",
+                    f"answers.{key}",
+                )
             )
     if problems:
-        raise AnswerError(problems)
+        raise Refused(problems)
 
     raw: dict[str, int] = dict.fromkeys(instrument.keys, 0)
     for it in instrument.items:
@@ -830,14 +833,6 @@ class Due:
     group: str  # "pulse" or "full"
     instrument_ids: tuple[str, ...]
     since: date
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, kept inside shorter months (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
 
 
 def due_checkins(

@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zoneinfo
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Max, Min
 from django.urls import reverse
-from django.utils import timezone
 
 from wellgate import clock
+from wellgate.calendar import local_date
 from wellgate.checkins import catalogue, rules
 from wellgate.checkins.models import CheckIn, CheckInSkip, ConversationNudge
-from wellgate.checkins.rules import AnswerError, Instrument, Score
-from wellgate.errors import Detail, Refused
+from wellgate.checkins.rules import Instrument, Score
+from wellgate.errors import Refused
 from wellgate.flags import services as flag_services
 from wellgate.flags.models import Severity, Source
 from wellgate.notify.models import OutboxMessage
 from wellgate.notify.services import enqueue
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import Person, Role, RoleGrant
-from wellgate.people.queries import current_supervisor
+from wellgate.people.queries import current_supervisor, holders
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import PolicySettings
 
@@ -36,27 +35,9 @@ from wellgate.policy.rules import PolicySettings
 NUDGE_INTERVAL = dt.timedelta(hours=24)
 
 
-class CheckinError(Refused):
-    """A refused check-in write: stable codes with sentences naming the field; nothing written."""
-
-    def __init__(self, details: list[Detail], status: int = 422) -> None:
-        super().__init__(" ".join(d.message for d in details))
-        self._details = details
-        self.status = status
-
-    @classmethod
-    def one(
-        cls, code: str, message: str, field: str | None = None, status: int = 422
-    ) -> CheckinError:
-        return cls([Detail(code, message, field)], status)
-
-    def details(self) -> list[Detail]:
-        return list(self._details)
-
-
 def _require_self(by: Viewer) -> None:
     if not can(by, "checkins.self", by.person.force):
-        raise CheckinError.one(
+        raise Refused.one(
             "access.denied", "Only an officer takes a check-in, and only for themselves.", None, 403
         )
 
@@ -64,7 +45,7 @@ def _require_self(by: Viewer) -> None:
 def _instrument(instrument_id: str) -> Instrument:
     instrument = catalogue.instrument(instrument_id)
     if instrument is None:
-        raise CheckinError.one(
+        raise Refused.one(
             "checkin.instrument_unknown",
             f"“{instrument_id}” is not a check-in; choose one of "
             f"{', '.join(catalogue.instruments())}.",
@@ -78,22 +59,6 @@ def shares_by_default(policy: PolicySettings) -> bool:
     return policy.checkins.score_visibility == "officer_and_welfare_lead"
 
 
-def _answer_details(
-    instrument: Instrument, answers: Mapping[str, object], exc: AnswerError
-) -> list[Detail]:
-    known = {it.id for it in instrument.items}
-    details = []
-    for item_id, message in exc.problems:
-        if item_id not in known:
-            code = "checkin.item_unknown"
-        elif item_id not in answers:
-            code = "checkin.answer_missing"
-        else:
-            code = "checkin.answer_invalid"
-        details.append(Detail(code, message, f"answers.{item_id}"))
-    return details
-
-
 def _previous_score(officer: Person, instrument_id: str) -> Score | None:
     previous = (
         CheckIn.objects.filter(officer=officer, instrument_id=instrument_id)
@@ -104,7 +69,7 @@ def _previous_score(officer: Person, instrument_id: str) -> Score | None:
 
 
 def _welfare_lead(officer: Person) -> Person | None:
-    leads = flag_services.welfare_leads_of(officer.force_id)
+    leads = holders(officer.force_id, Role.WELFARE_LEAD)
     return leads[0] if leads else None
 
 
@@ -183,15 +148,12 @@ def checkin_submit(
     _require_self(by)
     instrument = _instrument(instrument_id)
     if not isinstance(answers, Mapping):
-        raise CheckinError.one(
+        raise Refused.one(
             "checkin.answers_shape",
             "Send the answers as an object of question id to the value chosen.",
             "answers",
         )
-    try:
-        score = rules.score(instrument, answers)  # type: ignore[arg-type]
-    except AnswerError as exc:
-        raise CheckinError(_answer_details(instrument, answers, exc)) from exc
+    score = rules.score(instrument, answers)  # type: ignore[arg-type]
     officer = by.person
     # One check-in per officer at a time, so "the previous one" is always well defined.
     Person.objects.select_for_update().filter(pk=officer.pk).first()
@@ -222,7 +184,7 @@ def checkin_skip(*, by: Viewer, instrument_ids: Iterable[str]) -> list[CheckInSk
     _require_self(by)
     ids = list(dict.fromkeys(instrument_ids))
     if not ids:
-        raise CheckinError.one(
+        raise Refused.one(
             "checkin.skip_nothing", "Say which check-in you are skipping.", "instrument"
         )
     for instrument_id in ids:
@@ -242,7 +204,7 @@ def nudge_send(*, by: Viewer) -> ConversationNudge:
     _require_self(by)
     supervisor = current_supervisor(by.person)
     if supervisor is None or not supervisor.is_active:
-        raise CheckinError.one(
+        raise Refused.one(
             "nudge.no_supervisor",
             "You have no supervisor recorded at the moment; the welfare lead or the support "
             "contacts are there for you instead.",
@@ -252,7 +214,7 @@ def nudge_send(*, by: Viewer) -> ConversationNudge:
         officer=by.person, supervisor=supervisor, created_at__gt=now - NUDGE_INTERVAL
     ).exists()
     if recent:
-        raise CheckinError.one(
+        raise Refused.one(
             "nudge.recent",
             f"You asked {supervisor.full_name} for a conversation in the last day; they have it.",
         )
@@ -287,10 +249,6 @@ _INVITES = {
 }
 
 
-def _local_day(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.date:
-    return timezone.localtime(moment, tz).date()
-
-
 def invitations_send(*, now: dt.datetime) -> int:
     """Invite every officer to the check-ins due on the policy's cadence (tick step).
 
@@ -323,13 +281,12 @@ def invitations_send(*, now: dt.datetime) -> int:
         if force_id not in policies:
             policies[force_id] = policy_queries.at(force_id, now)
         policy = policies[force_id]
-        tz = zoneinfo.ZoneInfo(policy.time_zone)
         officer_id = row["person_id"]
-        done = {i: _local_day(at, tz) for i, at in last.get(officer_id, {}).items()}
+        done = {i: local_date(at, policy) for i, at in last.get(officer_id, {}).items()}
         for due in rules.due_checkins(
             last_done=done,
-            joined_on=_local_day(row["joined"], tz),
-            today=_local_day(now, tz),
+            joined_on=local_date(row["joined"], policy),
+            today=local_date(now, policy),
             pulse_weeks=policy.checkins.pulse_weeks,
             full_months=policy.checkins.full_months,
         ):

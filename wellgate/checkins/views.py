@@ -16,12 +16,13 @@ from wellgate import clock
 from wellgate.checkins import catalogue, chart, queries, rules, services
 from wellgate.checkins.forms import CheckinForm
 from wellgate.checkins.rules import Instrument
+from wellgate.errors import Refused
+from wellgate.pages import form_refusal, paginate
 from wellgate.people.models import Person
 from wellgate.people.queries import current_supervisor
 from wellgate.people.services import access_log_record_many
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries as policy_queries
-from wellgate.web import paginate
 
 
 def _who_sees(person: Person, instrument: Instrument | None = None) -> dict[str, Any]:
@@ -88,10 +89,8 @@ def checkin_form(request: HttpRequest, instrument_id: str) -> HttpResponse:
                 answers=form.answers(),
                 share_with_welfare_lead=form.shared(),
             )
-        except services.CheckinError as exc:
-            for d in exc.details():
-                name = (d.field or "").removeprefix("answers.")
-                form.add_error(name if name in form.fields else None, d.message)
+        except Refused as exc:
+            form_refusal(form, exc, place=lambda d: (d.field or "").removeprefix("answers."))
         else:
             return redirect("checkin_result", checkin_id=checkin.pk)
     return render(
@@ -110,8 +109,8 @@ def checkin_skip(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("instrument")
     try:
         services.checkin_skip(by=viewer, instrument_ids=ids)
-    except services.CheckinError as exc:
-        for d in exc.details():
+    except Refused as exc:
+        for d in exc.details:
             messages.error(request, d.message)
     else:
         messages.success(
@@ -160,8 +159,8 @@ def checkin_nudge(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             services.nudge_send(by=viewer)
-        except services.CheckinError as exc:
-            for d in exc.details():
+        except Refused as exc:
+            for d in exc.details:
                 messages.error(request, d.message)
         else:
             messages.success(

@@ -8,7 +8,7 @@ import datetime as dt
 
 from wellgate import clock
 from wellgate.checkins import catalogue, services
-from wellgate.demo.builders import Demo, builder
+from wellgate.demo.cast import Demo
 from wellgate.flags import services as flag_services
 from wellgate.flags.models import Flag
 from wellgate.notify.services import deliver_pending
@@ -98,7 +98,6 @@ def _full_set(
     _take(demo, login, days_ago, "proqol5", _proqol(*proqol), shared)
 
 
-@builder
 def build_checkins(demo: Demo) -> None:
     welfare = demo.viewer("wendy.welfare", Role.WELFARE_LEAD)
 

@@ -12,7 +12,7 @@ import zoneinfo
 from typing import Any
 
 from wellgate import clock
-from wellgate.demo.builders import Demo, builder
+from wellgate.demo.cast import Demo
 from wellgate.exposure import services
 from wellgate.exposure.models import Case, WorkPackage
 from wellgate.people.access import Viewer
@@ -97,7 +97,6 @@ def _log(
         )
 
 
-@builder
 def build_exposure(demo: Demo) -> None:
     welfare = _as(demo, "wendy.welfare", Role.WELFARE_LEAD)
     sam = _as(demo, "sam.supervisor", Role.SUPERVISOR)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wellgate import clock
-from wellgate.demo.builders import Demo, builder
+from wellgate.demo.cast import Demo
 from wellgate.moves import services
 from wellgate.moves.models import MoveRequest
 from wellgate.notify.services import deliver_pending
@@ -49,7 +49,6 @@ def _step(
         return services.move_step(by=by, request=req, action=action, **kw)
 
 
-@builder
 def build_moves(demo: Demo) -> None:
     tate = _as(demo, "tate.teamlead", Role.SUPERVISOR)
     wendy = _as(demo, "wendy.welfare", Role.WELFARE_LEAD)

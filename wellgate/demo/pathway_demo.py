@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wellgate import clock
-from wellgate.demo.builders import Demo, builder
+from wellgate.demo.cast import OFFICERS, Demo
 from wellgate.pathway import queries, services
 from wellgate.people import services as people_services
 from wellgate.people.access import Viewer
@@ -122,10 +122,7 @@ class _Walker:
         self.step()
 
 
-@builder
 def build_pathways(demo: Demo) -> None:
-    from wellgate.demo.builders import OFFICERS
-
     welfare = demo.viewer("wendy.welfare", Role.WELFARE_LEAD)
     with clock.frozen_at(demo.at(1900)):
         services.guidance_publish(

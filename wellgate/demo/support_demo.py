@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wellgate import clock
-from wellgate.demo.builders import Demo, builder
+from wellgate.demo.cast import Demo
 from wellgate.flags import services as flag_services
 from wellgate.flags.models import Flag
 from wellgate.notify.services import deliver_pending
@@ -272,7 +272,6 @@ def _time_away_and_coping(demo: Demo) -> None:
             )
 
 
-@builder
 def build_support(demo: Demo) -> None:
     _history(demo)
     _flags(demo)

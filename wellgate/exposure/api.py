@@ -11,8 +11,8 @@ from ninja import Query, Schema, Status
 from pydantic import Field
 
 from wellgate import clock
-from wellgate.api import AccessRouter, api_access, api_viewer
-from wellgate.errors import Detail
+from wellgate.apikit import AccessRouter, api_access, api_viewer
+from wellgate.errors import Detail, Refused
 from wellgate.exposure import queries, services
 from wellgate.exposure.models import Case, ExposureSession, Source, WorkPackage
 from wellgate.exposure.uploads import stream_uploads_to_disk, too_large_message
@@ -108,10 +108,8 @@ def session_out(s: ExposureSession) -> dict[str, Any]:
     }
 
 
-def _not_found(field: str) -> services.ExposureError:
-    return services.ExposureError(
-        [Detail("not_found", "Not found, or you do not have access to it.", field)], 404
-    )
+def _not_found(field: str) -> Refused:
+    return Refused([Detail("not_found", "Not found, or you do not have access to it.", field)], 404)
 
 
 @router.post("/exposure-sessions", response={201: SessionCreatedOut})
@@ -195,11 +193,9 @@ def person_exposure(
     last = period.to or today
     first = period.from_ or last - dt.timedelta(days=6)
     if first > last:
-        raise services.ExposureError(
-            [Detail("range.reversed", "from is after to: swap them.", "from")]
-        )
+        raise Refused([Detail("range.reversed", "from is after to: swap them.", "from")])
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise services.ExposureError(
+        raise Refused(
             [
                 Detail(
                     "range.too_long",
@@ -328,9 +324,9 @@ def case_import(request: HttpRequest) -> Status[dict[str, Any]]:
     stream_uploads_to_disk(request)
     upload = request.FILES.get("file")
     if getattr(request, "upload_too_large", False):
-        raise services.ExposureError([Detail("vics.too_large", too_large_message(), "file")], 413)
+        raise Refused([Detail("vics.too_large", too_large_message(), "file")], 413)
     if upload is None:
-        raise services.ExposureError(
+        raise Refused(
             [
                 Detail(
                     "file.missing",

@@ -159,10 +159,6 @@ class AssignForm(forms.Form):
         self.fields["officer"].choices = [("", "Choose an officer"), *officers]  # type: ignore[attr-defined]
 
 
-class WeekForm(forms.Form):
-    week = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-
-
 def category_choices_of(totals: dict[str, int]) -> list[tuple[str, str]]:
     """The categories a case holds, with their item counts, for a package."""
     return [

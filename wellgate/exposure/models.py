@@ -7,11 +7,10 @@ itself, so that importing the same file twice is recognised.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
-from wellgate.people.models import AppendOnlyError, Force, Person, Team
+from wellgate.appendonly import AppendOnlyModel
+from wellgate.people.models import Force, Person, Team
 
 # What a session may report as its highest category, and what its counts are keyed by
 # (the same keys as ``rules.COUNT_KEYS``).
@@ -162,7 +161,7 @@ class WorkPackageAssignment(models.Model):
         ]
 
 
-class ExposureSession(models.Model):
+class ExposureSession(AppendOnlyModel):
     """One stretch of viewing as it happened. Never changed or deleted (DESIGN.md §1.4)."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -212,14 +211,6 @@ class ExposureSession(models.Model):
             models.Index(fields=("officer", "started_at")),
             models.Index(fields=("force", "started_at")),
         ]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Exposure sessions cannot be changed; record a new one.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Exposure sessions cannot be deleted.")
 
     @property
     def viewing_minutes(self) -> int:

@@ -4,7 +4,6 @@ cases and work packages. Lists are read in a fixed number of queries, whatever t
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from wellgate import clock
+from wellgate.calendar import zone_of
 from wellgate.exposure import rules
 from wellgate.exposure.models import (
     CATEGORY_CHOICES,
@@ -27,12 +27,9 @@ from wellgate.pathway import queries as pathway_queries
 from wellgate.pathway.rules import Clearance
 from wellgate.people.access import Viewer
 from wellgate.people.models import LineManagement, Person, Role, RoleGrant, Team
+from wellgate.people.queries import team_ids_of
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import PolicySettings
-
-
-def zone_of(policy: PolicySettings) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(policy.time_zone)
 
 
 def day_bounds(
@@ -94,15 +91,6 @@ class BeforeYouStart:
     used: rules.TimeUsed
     warnings: tuple[rules.LimitWarning, ...]
     policy: PolicySettings
-
-    @property
-    def category_words(self) -> str:
-        c = self.clearance.max_category
-        return "no material" if c is None else f"up to Category {c}"
-
-    @property
-    def media_words(self) -> str:
-        return ", ".join(rules.MEDIA_LABELS.get(m, m) for m in self.clearance.media) or "none"
 
 
 def before_you_start(officer: Person, at: dt.datetime | None = None) -> BeforeYouStart:
@@ -272,16 +260,6 @@ def teams_of_force(force_id: int) -> QuerySet[Team]:
     return Team.objects.filter(force_id=force_id).order_by("name")
 
 
-def supervisor_team_ids(person: Person) -> list[int]:
-    """The teams the person supervises now, the longest-held first."""
-    return list(
-        RoleGrant.objects.current()
-        .filter(person=person, role=Role.SUPERVISOR, team__isnull=False)
-        .order_by("starts_at", "id")
-        .values_list("team_id", flat=True)
-    )
-
-
 def cases_visible_to(viewer: Viewer) -> QuerySet[Case]:
     """The cases the viewer may open: the welfare lead's force, a supervisor's own teams'
     and the shared ones; nothing for anyone else (look ids up here: anything else is 404)."""
@@ -289,7 +267,9 @@ def cases_visible_to(viewer: Viewer) -> QuerySet[Case]:
     if viewer.role == Role.WELFARE_LEAD:
         return qs
     if viewer.role == Role.SUPERVISOR:
-        return qs.filter(Q(team_id__in=supervisor_team_ids(viewer.person)) | Q(shared=True))
+        return qs.filter(
+            Q(team_id__in=team_ids_of(viewer.person, Role.SUPERVISOR)) | Q(shared=True)
+        )
     return qs.none()
 
 
@@ -300,7 +280,9 @@ def manages_case(viewer: Viewer, case: Case) -> bool:
         return False
     if viewer.role == Role.WELFARE_LEAD:
         return True
-    return viewer.role == Role.SUPERVISOR and case.team_id in supervisor_team_ids(viewer.person)
+    return viewer.role == Role.SUPERVISOR and case.team_id in team_ids_of(
+        viewer.person, Role.SUPERVISOR
+    )
 
 
 def officers_seen_on_cases(viewer: Viewer) -> QuerySet[Person] | None:
@@ -311,7 +293,7 @@ def officers_seen_on_cases(viewer: Viewer) -> QuerySet[Person] | None:
         return Person.objects.none()
     in_teams = (
         RoleGrant.objects.current()
-        .filter(role=Role.OFFICER, team_id__in=supervisor_team_ids(viewer.person))
+        .filter(role=Role.OFFICER, team_id__in=team_ids_of(viewer.person, Role.SUPERVISOR))
         .values("person_id")
     )
     reports = LineManagement.objects.current().filter(supervisor=viewer.person)

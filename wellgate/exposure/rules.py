@@ -19,6 +19,8 @@ import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from wellgate.calendar import zone_named
+from wellgate.errors import Detail
 from wellgate.policy import rules as policy_rules
 
 # --- Categories ---------------------------------------------------------------------------
@@ -82,23 +84,6 @@ def describe_category(category: str | None) -> str:
 # --- Clearance ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reason:
-    """Why something is outside a clearance or refused: a stable code and a sentence."""
-
-    code: str
-    message: str
-    field: str = ""
-
-
-class ExposureRefused(Exception):
-    """A refused exposure action (for example assigning a work package), with its reasons."""
-
-    def __init__(self, reasons: Sequence[Reason]) -> None:
-        super().__init__(" ".join(r.message for r in reasons))
-        self.reasons = tuple(reasons)
-
-
 UNEXPECTED_CODES: tuple[str, ...] = ("exposure.above_category", "exposure.media_not_cleared")
 
 
@@ -112,7 +97,7 @@ class ClearanceCheck:
     """
 
     ok: bool
-    reasons: tuple[Reason, ...]
+    reasons: tuple[Detail, ...]
     unexpected: bool
     supervised_session: bool
 
@@ -159,7 +144,7 @@ def within_clearance(
     kinds = tuple(dict.fromkeys(media_kinds))
     cleared_media = tuple(clearance_media)
     viewed = seen is not None or bool(kinds)
-    reasons: list[Reason] = []
+    reasons: list[Detail] = []
     if category_rank(seen) > category_rank(clearance_max_category):
         allowed = (
             "allowed no viewing"
@@ -172,7 +157,7 @@ def within_clearance(
             else f"{describe_category(seen)} material"
         )
         reasons.append(
-            Reason(
+            Detail(
                 "exposure.above_category",
                 f"The session included {what}; the clearance at the time {allowed}.",
                 "max_category",
@@ -181,7 +166,7 @@ def within_clearance(
     outside = tuple(k for k in kinds if not media_covered(k, cleared_media))
     if outside:
         reasons.append(
-            Reason(
+            Detail(
                 "exposure.media_not_cleared",
                 f"The session included {_media_words(outside)}, which the clearance at the "
                 "time did not cover.",
@@ -190,7 +175,7 @@ def within_clearance(
         )
     if viewed and supervised_required and not mentor_present:
         reasons.append(
-            Reason(
+            Detail(
                 "exposure.mentor_required",
                 "This stage is worked with a mentor present, and no mentor was recorded for "
                 "this session.",
@@ -213,7 +198,7 @@ def work_package_check(
     package_kinds: Iterable[str],
     clearance_max_category: str | None,
     clearance_media: Iterable[str],
-) -> list[Reason]:
+) -> list[Detail]:
     """Why a work package may not be assigned to an officer (empty: it may).
 
     ``package_category`` is the grading of the package's items (``uncategorised`` and
@@ -224,14 +209,14 @@ def work_package_check(
     """
     if clearance_max_category is None:
         return [
-            Reason(
+            Detail(
                 "package.no_clearance",
                 "The officer may not view any material at present, so no work package can be "
                 "assigned to them.",
                 "officer",
             )
         ]
-    reasons: list[Reason] = []
+    reasons: list[Detail] = []
     needed = clearance_category(package_category)
     if category_rank(needed) > category_rank(clearance_max_category):
         what = (
@@ -240,7 +225,7 @@ def work_package_check(
             else f"{describe_category(package_category)} items"
         )
         reasons.append(
-            Reason(
+            Detail(
                 "package.above_category",
                 f"The package holds {what}; the officer is cleared up to Category "
                 f"{clearance_max_category}.",
@@ -251,7 +236,7 @@ def work_package_check(
     outside = tuple(k for k in dict.fromkeys(package_kinds) if not media_covered(k, cleared_media))
     if outside:
         reasons.append(
-            Reason(
+            Detail(
                 "package.media_not_cleared",
                 f"The package holds {_media_words(outside)}, which the officer's clearance does "
                 "not cover.",
@@ -319,13 +304,6 @@ LIMIT_CODES: tuple[str, ...] = (
     "limit.after_hours",
     "limit.weekly",
 )
-
-
-def _zone(tz: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"Unknown time zone {tz!r}.") from None
 
 
 def _cutoff(limits: policy_rules.Limits) -> dt.time:
@@ -402,7 +380,7 @@ def limit_breaches(
     ``key`` is unique per limit and day (per stretch for continuous viewing), so a breach
     found again is not flagged twice.
     """
-    zone = _zone(tz)
+    zone = zone_named(tz)
     cutoff = _cutoff(limits)
     found: list[LimitBreach] = []
     for block in _blocks(sessions, limits):
@@ -511,7 +489,7 @@ def time_used(
     """
     if at.tzinfo is None:
         raise ValueError("The time must carry a time zone.")
-    zone = _zone(tz)
+    zone = zone_named(tz)
     day = at.astimezone(zone).date()
     before = [s for s in sessions if s.start < at]
     today = sum(s.viewing_minutes for s in before if s.start.astimezone(zone).date() == day)
@@ -549,7 +527,7 @@ def limit_warnings(
     if planned_minutes < 0:
         raise ValueError("The planned length cannot be negative.")
     used = time_used(planned_start, sessions, limits, supervised, tz)
-    zone = _zone(tz)
+    zone = zone_named(tz)
     warnings: list[LimitWarning] = []
     if used.continuous_minutes + planned_minutes > used.continuous_allowed:
         if used.break_due_in == 0:

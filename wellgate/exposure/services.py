@@ -11,7 +11,6 @@ a stable code and the field to fix; nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellgate import clock
+from wellgate.calendar import zone_of
 from wellgate.errors import Detail, Refused
 from wellgate.exposure import queries as exposure_queries
 from wellgate.exposure import rules, vics
@@ -46,6 +46,7 @@ from wellgate.pathway import services as pathway_services
 from wellgate.pathway.models import PathwayEvent
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import Force, Person, Role, Team
+from wellgate.people.queries import team_ids_of
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import MEDIA_KINDS, PolicySettings
 from wellgate.support import services as support_services
@@ -57,50 +58,16 @@ CLOCK_SLACK = dt.timedelta(minutes=1)
 CASE_REF_MAX = 100
 
 
-class ExposureError(Refused):
-    """A refused exposure write: stable codes with sentences and fields; nothing was written.
-
-    For a case export that cannot be read, ``offset`` is the byte where it went wrong and
-    ``unmapped`` the category codes the force's mapping lacks.
-    """
-
-    def __init__(
-        self,
-        details: Sequence[Detail],
-        status: int = 422,
-        *,
-        offset: int | None = None,
-        unmapped: tuple[str, ...] = (),
-    ) -> None:
-        super().__init__(" ".join(d.message for d in details))
-        self._details = list(details)
-        self.codes = [d.code for d in details]
-        self.status = status
-        self.offset = offset
-        self.unmapped = unmapped
-
-    def details(self) -> list[Detail]:
-        return list(self._details)
-
-
-def _refuse(code: str, message: str, field: str | None = None, status: int = 422) -> ExposureError:
-    return ExposureError([Detail(code, message, field)], status)
-
-
-def _not_found(field: str | None = None) -> ExposureError:
-    return _refuse("not_found", "Not found, or you do not have access to it.", field, 404)
-
-
-def _zone(policy: PolicySettings) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(policy.time_zone)
+def _not_found(field: str | None = None) -> Refused:
+    return Refused.one("not_found", "Not found, or you do not have access to it.", field, 404)
 
 
 def _aware(moment: dt.datetime, policy: PolicySettings) -> dt.datetime:
-    return timezone.make_aware(moment, _zone(policy)) if timezone.is_naive(moment) else moment
+    return timezone.make_aware(moment, zone_of(policy)) if timezone.is_naive(moment) else moment
 
 
 def _when(moment: dt.datetime, policy: PolicySettings) -> str:
-    local = moment.astimezone(_zone(policy))
+    local = moment.astimezone(zone_of(policy))
     return f"{local:%H:%M} on {local.day} {local:%B}"
 
 
@@ -334,7 +301,7 @@ def session_record(
     if source not in Source.values:
         problems.append(Detail("session.source_unknown", "Unknown source.", "source"))
     if problems:
-        raise ExposureError(problems)
+        raise Refused(problems)
     assert start is not None and end is not None
     _lock(officer)
     overlapping = (
@@ -343,7 +310,7 @@ def session_record(
         .first()
     )
     if overlapping is not None:
-        raise _refuse(
+        raise Refused.one(
             "session.overlap",
             f"A session from {_when(overlapping.started_at, policy)} to "
             f"{_when(overlapping.ended_at, policy)} is already logged and overlaps this one: "
@@ -398,7 +365,7 @@ def _supervised_session(officer: Person, start: dt.datetime) -> PathwayEvent | N
         return pathway_services.event_record(
             by=None, officer=officer, type="supervised_session", occurred_at=start
         )
-    except pathway_services.PathwayError:
+    except Refused:
         return None
 
 
@@ -407,7 +374,7 @@ def _flag_limits(
 ) -> list[rules.LimitBreach]:
     """Open an amber flag for each limit this session's day or week crossed (once per limit)."""
     policy = policy_queries.at(officer.force_id, session.started_at)
-    zone = _zone(policy)
+    zone = zone_of(policy)
     day = session.started_at.astimezone(zone).date()
     monday = day - dt.timedelta(days=day.weekday())
     # The day before the week too: a stretch of viewing may run on past midnight.
@@ -477,12 +444,12 @@ def timer_start(
     _timer_access(by, officer)
     case, problems = _session_links(officer, case, work_package)
     if problems:
-        raise ExposureError(problems)
+        raise Refused(problems)
     _lock(officer)
     running = timer_of(officer)
     if running is not None:
         policy = policy_queries.current(officer.force_id)
-        raise _refuse(
+        raise Refused.one(
             "timer.running",
             f"A session timer is already running since {_when(running.started_at, policy)}: "
             "stop it, or discard it, before starting another.",
@@ -504,7 +471,7 @@ def _running(by: Viewer, officer: Person) -> SessionTimer:
     _timer_access(by, officer)
     timer = SessionTimer.objects.select_for_update().filter(officer=officer).first()
     if timer is None or timer.stopped_at is not None:
-        raise _refuse("timer.not_running", "No session timer is running: start one first.")
+        raise Refused.one("timer.not_running", "No session timer is running: start one first.")
     return timer
 
 
@@ -560,7 +527,7 @@ class ImportOutcome:
 
 def _require_cases(by: Viewer | None, force: Force) -> None:
     if by is not None and (by.force_id != force.pk or not can(by, "cases.manage", force)):
-        raise _refuse(
+        raise Refused.one(
             "access.denied", "Only a supervisor or the welfare lead manages cases.", None, 403
         )
 
@@ -576,7 +543,7 @@ def _case_seen(by: Viewer, case: Case, field: str = "case_id") -> None:
 def _case_managed(by: Viewer, case: Case) -> None:
     _case_seen(by, case)
     if not exposure_queries.manages_case(by, case):
-        raise _refuse(
+        raise Refused.one(
             "case.other_team",
             f"Case {case.case_ref} is shared with you, but it belongs to another team: its "
             "own supervisors or the welfare lead close it.",
@@ -591,15 +558,15 @@ def _import_team(by: Viewer | None, force: Force, team: Team | None) -> Team | N
     if team is not None and team.force_id != force.pk:
         raise _not_found("team")
     if by is not None and by.role == Role.SUPERVISOR:
-        teams = exposure_queries.supervisor_team_ids(by.person)
+        teams = team_ids_of(by.person, Role.SUPERVISOR)
         if team is not None and team.pk in teams:
             return team
         return Team.objects.filter(pk=teams[0]).first() if teams else None
     return team
 
 
-def _file_refusal(case_ref: str) -> ExposureError:
-    return _refuse(
+def _file_refusal(case_ref: str) -> Refused:
+    return Refused.one(
         "case.other_team",
         f"Case {case_ref} belongs to another team: ask the welfare lead to share it with you.",
         "case_ref",
@@ -631,7 +598,7 @@ def case_import(
     owner = _import_team(by, force, team)
     case_ref = case_ref.strip()
     if len(case_ref) > CASE_REF_MAX:
-        raise _refuse(
+        raise Refused.one(
             "case.ref_too_long",
             f"The case reference is longer than {CASE_REF_MAX} characters.",
             "case_ref",
@@ -644,11 +611,10 @@ def case_import(
             stream, policy.category_mapping, max_bytes=settings.WELLGATE_MAX_UPLOAD_BYTES
         )
     except vics.VicsError as exc:
-        raise ExposureError(
-            [Detail(exc.code, exc.message, "file")], offset=exc.offset, unmapped=exc.codes
-        ) from None
+        # The parse error (with its byte offset and unmapped codes) stays as the cause.
+        raise Refused.one(exc.code, exc.message, "file") from exc
     except ValueError as exc:
-        raise _refuse(
+        raise Refused.one(
             "vics.mapping_invalid",
             f"The force's category mapping is not usable: {exc} Ask the welfare lead or an "
             "administrator to correct it in the policy.",
@@ -658,13 +624,13 @@ def case_import(
         if len(summary.case_numbers) == 1:
             case_ref = summary.case_numbers[0][:CASE_REF_MAX]
         elif not summary.case_numbers:
-            raise _refuse(
+            raise Refused.one(
                 "case.ref_missing",
                 "The file does not name its case: give the case reference.",
                 "case_ref",
             )
         else:
-            raise _refuse(
+            raise Refused.one(
                 "case.ref_ambiguous",
                 f"The file holds {len(summary.case_numbers)} cases "
                 f"({', '.join(summary.case_numbers[:5])}): give the reference to file it under.",
@@ -709,7 +675,7 @@ def _store_import(
         earlier = _earlier(by, force, summary)
         if earlier is not None:  # the same file, imported by someone else at the same moment
             return ImportOutcome(earlier, False, True, summary)
-        raise _refuse(
+        raise Refused.one(
             "case.concurrent",
             f"Another export of case {case_ref} was imported at the same moment: import this "
             "file again.",
@@ -736,7 +702,7 @@ def _write_case(
     elif by is not None and not exposure_queries.manages_case(by, case):
         raise _file_refusal(case_ref)
     elif not case.is_open:
-        raise _refuse(
+        raise Refused.one(
             "case.closed",
             f"Case {case_ref} is closed; an export cannot be added to it.",
             "case_ref",
@@ -790,7 +756,7 @@ def case_close(*, by: Viewer, case: Case) -> list[Person]:
     _case_managed(by, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
-        raise _refuse("case.closed", f"Case {case.case_ref} is already closed.")
+        raise Refused.one("case.closed", f"Case {case.case_ref} is already closed.")
     case.closed_at = clock.now()
     case.closed_by = by.person
     case.save(update_fields=["closed_at", "closed_by"])
@@ -809,7 +775,7 @@ def case_share(*, by: Viewer, case: Case, shared: bool) -> Case:
     if case.force_id != by.force_id:
         raise _not_found("case_id")
     if not can(by, "force.welfare", by.person.force):
-        raise _refuse(
+        raise Refused.one(
             "access.denied", "Only the welfare lead shares a case with every team.", None, 403
         )
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -836,7 +802,7 @@ def work_package_create(
     """
     _case_seen(by, case)
     if not case.is_open:
-        raise _refuse("package.case_closed", f"Case {case.case_ref} is closed.", "case_id")
+        raise Refused.one("package.case_closed", f"Case {case.case_ref} is closed.", "case_id")
     problems = []
     if category not in rules.COUNT_KEYS:
         problems.append(
@@ -856,7 +822,7 @@ def work_package_create(
             )
         )
     if problems:
-        raise ExposureError(problems)
+        raise Refused(problems)
     volume = dict(
         CaseVolume.objects.filter(case=case, category=category).values_list("kind", "count")
     )
@@ -864,7 +830,7 @@ def work_package_create(
     items = sum(volume.get(k, 0) for k in chosen)
     if items == 0:
         what = rules.describe_category(category)
-        raise _refuse(
+        raise Refused.one(
             "package.empty",
             f"Case {case.case_ref} holds no items {what}"
             f"{' of those media kinds' if kinds else ''}: choose a category it has.",
@@ -902,7 +868,7 @@ def work_package_assign(
     if officer.force_id != by.force_id or not can(by, "pathway.view", officer):
         raise _not_found("officer_id")
     if not package.case.is_open:
-        raise _refuse(
+        raise Refused.one(
             "package.case_closed", f"Case {package.case.case_ref} is closed.", "package_id"
         )
     _lock(officer)
@@ -911,7 +877,7 @@ def work_package_assign(
         package.category, package.kinds, held.max_category, held.media
     )
     if reasons:
-        raise ExposureError(
+        raise Refused(
             [Detail(r.code, f"{officer.full_name}: {r.message}", "officer_id") for r in reasons]
         )
     assignment, created = WorkPackageAssignment.objects.get_or_create(

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from wellgate import clock
+from wellgate import calendar, clock
+from wellgate.errors import Refused
 from wellgate.exposure import queries, rules, services
 from wellgate.exposure.forms import (
     AssignForm,
@@ -26,6 +27,7 @@ from wellgate.exposure.forms import (
 )
 from wellgate.exposure.models import Source
 from wellgate.exposure.uploads import stream_uploads_to_disk, too_large_message
+from wellgate.pages import add_refusal, form_refusal, paginate
 from wellgate.pathway import queries as pathway_queries
 from wellgate.people import queries as people_queries
 from wellgate.people.access import Viewer, can
@@ -34,7 +36,6 @@ from wellgate.people.services import access_log_record_many
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries as policy_queries
 from wellgate.support.rules import long_date
-from wellgate.web import add_refusal, paginate
 
 # Service fields that have no form field of the same name.
 _FORM_FIELD = {"counts": None, "officer_id": None, "media": "media_viewed"}
@@ -45,10 +46,8 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _refusal_on(form: Any, exc: services.ExposureError) -> None:
-    for d in exc.details():
-        field = _FORM_FIELD.get(d.field or "", d.field)
-        add_refusal(form, field, d.message)
+def _refusal_on(form: Any, exc: Refused) -> None:
+    form_refusal(form, exc, place=lambda d: _FORM_FIELD.get(d.field or "", d.field))
 
 
 # --- An officer's sessions -------------------------------------------------------------------
@@ -170,7 +169,7 @@ def session_log(request: HttpRequest, person: Person) -> HttpResponse:
                 source=Source.WEB,
                 timer=timer if timer is not None and timer.stopped_at is not None else None,
             )
-        except services.ExposureError as exc:
+        except Refused as exc:
             if exc.status == 404:
                 raise Http404("Not found.") from exc
             _refusal_on(form, exc)
@@ -234,7 +233,7 @@ def timer(request: HttpRequest, person: Person) -> HttpResponse:
                 services.timer_discard(by=viewer, officer=person)
                 messages.success(request, "The timer was discarded; nothing was logged.")
                 return redirect("exposure", person_id=person.pk)
-        except services.ExposureError as exc:
+        except Refused as exc:
             if exc.status == 404:
                 raise Http404("Not found.") from exc
             _refusal_on(form, exc)
@@ -280,7 +279,7 @@ def team_exposure(request: HttpRequest) -> HttpResponse:
     the basis of the workload review."""
     viewer = viewer_of(request)
     policy = policy_queries.current(viewer.force_id)
-    today = clock.today(queries.zone_of(policy))
+    today = calendar.today_for(policy)
     monday = _week_of(request, today)
     page = paginate(request, _officers_of(viewer).order_by("full_name"), per_page=50)
     officers = list(page.object_list)
@@ -348,7 +347,7 @@ def _case_import(request: HttpRequest) -> HttpResponse:
                     case_ref=form.cleaned_data["case_ref"],
                     team=form.cleaned_data.get("team"),
                 )
-            except services.ExposureError as exc:
+            except Refused as exc:
                 _refusal_on(form, exc)
             else:
                 case = outcome.case
@@ -425,10 +424,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         shared = request.POST.get("shared") == "yes"
         try:
             services.case_share(by=viewer, case=case, shared=shared)
-        except services.ExposureError as exc:
+        except Refused as exc:
             if exc.status == 404:
                 raise Http404("No such case.") from exc
-            for d in exc.details():
+            for d in exc.details:
                 messages.error(request, d.message)
         else:
             messages.success(
@@ -457,7 +456,7 @@ def package_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 kinds=form.cleaned_data["kinds"],
             )
-        except services.ExposureError as exc:
+        except Refused as exc:
             _refusal_on(form, exc)
         else:
             messages.success(request, f"Work package ready: {queries.package_label(package)}.")
@@ -494,9 +493,8 @@ def package_assign(request: HttpRequest, package_id: int) -> HttpResponse:
         assert officer is not None  # the form offers only officers the viewer looks after
         try:
             services.work_package_assign(by=viewer, package=package, officer=officer)
-        except services.ExposureError as exc:
-            for d in exc.details():
-                add_refusal(form, "officer", d.message)
+        except Refused as exc:
+            form_refusal(form, exc, place=lambda d: "officer")
         else:
             messages.success(
                 request, f"Assigned to {officer.full_name}. They have been told in their inbox."
@@ -517,8 +515,8 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(viewer, case_id)
     try:
         officers = services.case_close(by=viewer, case=case)
-    except services.ExposureError as exc:
-        for d in exc.details():
+    except Refused as exc:
+        for d in exc.details:
             messages.error(request, d.message)
     else:
         # Count only the officers the closer may see on the case, never another team's.

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Schema
 from pydantic import Field
 
-from wellgate.api import AccessRouter, api_access, api_viewer
+from wellgate.apikit import AccessRouter, api_access, api_viewer
 from wellgate.flags.models import Flag
 from wellgate.flags.queries import flags_visible_to
 from wellgate.flags.services import flag_hold_set

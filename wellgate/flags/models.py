@@ -6,13 +6,12 @@ lead's note), and every change is an entry in its append-only history.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 
+from wellgate.appendonly import AppendOnlyModel, NeverDeletedModel
 from wellgate.crypto import EncryptedTextField
-from wellgate.people.models import AppendOnlyError, Force, Person
+from wellgate.people.models import Force, Person
 
 
 class Source(models.TextChoices):
@@ -39,7 +38,7 @@ class State(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Flag(models.Model):
+class Flag(NeverDeletedModel):
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
     officer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="flags")
     source = models.CharField(max_length=30, choices=Source.choices)
@@ -94,9 +93,6 @@ class Flag(models.Model):
     def severity_word(self) -> str:
         return "Red" if self.severity == Severity.RED else "Amber"
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Flags are never deleted; close them with a recorded action.")
-
 
 class EventType(models.TextChoices):
     OPENED = "opened", "Opened"
@@ -107,7 +103,7 @@ class EventType(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class FlagEvent(models.Model):
+class FlagEvent(AppendOnlyModel):
     """One entry of a flag's history. Written once, never changed."""
 
     flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="events")
@@ -128,11 +124,3 @@ class FlagEvent(models.Model):
     class Meta:
         ordering = ("at", "id")
         indexes = [models.Index(fields=("flag", "at"))]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Flag history cannot be changed; add a new entry.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Flag history cannot be deleted.")

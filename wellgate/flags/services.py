@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from wellgate import clock
-from wellgate.errors import SingleRefusal
+from wellgate.errors import Refused
 from wellgate.flags.models import (
     PRIVATE_SOURCES,
     EventType,
@@ -23,21 +23,8 @@ from wellgate.flags.models import (
 )
 from wellgate.notify.services import enqueue
 from wellgate.people.access import Viewer, can
-from wellgate.people.models import LineManagement, Person, Role, RoleGrant
-
-
-class FlagError(SingleRefusal):
-    """A refused change to a flag: a stable code, a sentence, the field; nothing was written."""
-
-
-def welfare_leads_of(force_id: int) -> list[Person]:
-    """The force's current welfare leads (there may be more than one)."""
-    ids = (
-        RoleGrant.objects.current()
-        .filter(role=Role.WELFARE_LEAD, person__force_id=force_id, person__is_active=True)
-        .values("person_id")
-    )
-    return list(Person.objects.filter(pk__in=ids).order_by("pk"))
+from wellgate.people.models import LineManagement, Person, Role
+from wellgate.people.queries import holders
 
 
 def default_owner(officer: Person, source: str = "") -> Person | None:
@@ -51,7 +38,7 @@ def default_owner(officer: Person, source: str = "") -> Person | None:
     )
     if lm is not None and source not in PRIVATE_SOURCES:
         return lm.supervisor
-    leads = welfare_leads_of(officer.force_id)
+    leads = holders(officer.force_id, Role.WELFARE_LEAD)
     return leads[0] if leads else None
 
 
@@ -77,18 +64,18 @@ def flag_open(
     record support for the officer.
     """
     if source not in Source.values:
-        raise FlagError(
+        raise Refused.one(
             "flag.source_unknown",
             f"“{source}” is not a flag source; use one of {', '.join(Source.values)}.",
             "source",
         )
     if severity not in Severity.values:
-        raise FlagError("flag.severity_unknown", "Severity must be amber or red.", "severity")
+        raise Refused.one("flag.severity_unknown", "Severity must be amber or red.", "severity")
     if by is not None and not can(by, "support.record", officer):
-        raise FlagError("access.denied", "You cannot raise a flag about this person.", None, 403)
+        raise Refused.one("access.denied", "You cannot raise a flag about this person.", None, 403)
     owner = owner or default_owner(officer, source)
     if owner is not None and owner.force_id != officer.force_id:
-        raise FlagError(
+        raise Refused.one(
             "flag.owner_force", "The owner must belong to the officer's force.", "owner"
         )
     if source_ref:
@@ -122,7 +109,7 @@ def flag_open(
         to_owner=owner,
     )
     if severity == Severity.RED:
-        for lead in welfare_leads_of(officer.force_id):
+        for lead in holders(officer.force_id, Role.WELFARE_LEAD):
             enqueue(
                 recipient=lead,
                 kind="flag.red",
@@ -147,7 +134,7 @@ def _require_open(flag: Flag) -> Flag:
     # Re-read under a lock: two people acting on one flag at once act one after the other.
     locked = Flag.objects.select_for_update().get(pk=flag.pk)
     if locked.state != State.OPEN:
-        raise FlagError(
+        raise Refused.one(
             "flag.closed",
             "This flag is already closed; nothing changes after that. Open a new one if needed.",
         )
@@ -158,7 +145,7 @@ def _require_open(flag: Flag) -> Flag:
 def flag_take_over(*, by: Viewer, flag: Flag) -> Flag:
     """The welfare lead makes a flag theirs (the history keeps the previous owner)."""
     if not can(by, "force.welfare", flag.officer.force) or flag.force_id != by.force_id:
-        raise FlagError(
+        raise Refused.one(
             "access.denied", "Only the force's welfare lead takes over a flag.", None, 403
         )
     flag = _require_open(flag)
@@ -196,7 +183,7 @@ def flag_hold_set(*, by: Viewer, flag: Flag, holds: bool) -> Flag:
     gate by itself, may still stop an advance. Closing the flag ends the hold.
     """
     if not can(by, "force.welfare", flag.officer.force) or flag.force_id != by.force_id:
-        raise FlagError(
+        raise Refused.one(
             "access.denied", "Only the force's welfare lead holds a pathway.", None, 403
         )
     flag = _require_open(flag)
@@ -223,9 +210,9 @@ def may_act_on(viewer: Viewer, flag: Flag) -> bool:
 def flag_note_add(*, by: Viewer, flag: Flag, note: str) -> FlagEvent:
     """Add a note to an open flag's history."""
     if not may_act_on(by, flag):
-        raise FlagError("access.denied", "You cannot add to this flag.", None, 403)
+        raise Refused.one("access.denied", "You cannot add to this flag.", None, 403)
     if not note.strip():
-        raise FlagError("flag.note_missing", "Write the note.", "note")
+        raise Refused.one("flag.note_missing", "Write the note.", "note")
     flag = _require_open(flag)
     return FlagEvent.objects.create(
         flag=flag,
@@ -248,15 +235,15 @@ def flag_close(
     ``note`` saying what was done. Anything else is refused: a flag never just disappears.
     """
     if not may_act_on(by, flag):
-        raise FlagError("access.denied", "You cannot close this flag.", None, 403)
+        raise Refused.one("access.denied", "You cannot close this flag.", None, 403)
     note = note.strip()
     if action_ref:
         if not action.strip():
-            raise FlagError("flag.action_missing", "Say which recorded action closes the flag.")
+            raise Refused.one("flag.action_missing", "Say which recorded action closes the flag.")
         description, ref = action.strip()[:200], action_ref[:60]
     elif note:
         if by.role != Role.WELFARE_LEAD:
-            raise FlagError(
+            raise Refused.one(
                 "flag.note_welfare_lead_only",
                 "A supervisor closes a flag by recording the 1:1 or debrief that addressed it; "
                 "only the welfare lead closes a flag with a note.",
@@ -265,7 +252,7 @@ def flag_close(
             )
         description, ref = "Welfare lead's note", "note"
     else:
-        raise FlagError(
+        raise Refused.one(
             "flag.action_missing",
             "A flag closes only with a recorded action: choose the 1:1 or debrief that "
             "addressed it, or (welfare lead) write a note saying what was done.",
@@ -293,3 +280,44 @@ def flag_close(
         flag=flag, type=EventType.CLOSED, at=now, by=by.person, by_role=by.role, note=note
     )
     return flag
+
+
+@transaction.atomic
+def flags_hand_to_welfare_lead(*, officer: Person, by: Viewer, reason: str = "") -> int:
+    """The officer has left the team: each open flag of theirs goes to the welfare lead (the
+    supervisor no longer manages them), with an entry in its history. Returns how many moved.
+
+    Registered (``apps.py``) to run inside ``people.services.membership_end``, after its
+    access check. With no welfare lead in the force the owner stays as it is.
+    """
+    leads = holders(officer.force_id, Role.WELFARE_LEAD)
+    if not leads:
+        return 0
+    lead_ids = {p.pk for p in leads}
+    now = clock.now()
+    moved = 0
+    for flag in Flag.objects.select_for_update().filter(officer=officer, state=State.OPEN):
+        if flag.owner_id in lead_ids:
+            continue
+        previous = flag.owner
+        flag.owner = leads[0]
+        flag.save(update_fields=["owner"])
+        event = FlagEvent.objects.create(
+            flag=flag,
+            type=EventType.OWNER_CHANGED,
+            at=now,
+            by=by.person,
+            by_role=by.role,
+            from_owner=previous,
+            to_owner=leads[0],
+            note=f"The officer left the team. {reason}".strip(),
+        )
+        enqueue(
+            recipient=leads[0],
+            kind="flag.handed_over",
+            dedup_key=f"flag:{flag.pk}:event:{event.pk}",
+            title=f"{officer.full_name} has left the team: their open flag is now yours",
+            link=_flag_link(flag),
+        )
+        moved += 1
+    return moved

@@ -7,14 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from wellgate.errors import Refused
 from wellgate.flags import services
 from wellgate.flags.forms import FlagCloseForm, FlagNoteForm
 from wellgate.flags.models import Flag
 from wellgate.flags.queries import flag_history, flags_visible_to
+from wellgate.pages import form_refusal
 from wellgate.people.access import can
 from wellgate.people.services import access_log_record
 from wellgate.people.web import access, viewer_of
-from wellgate.web import add_refusal
 
 
 def _flag(request: HttpRequest, flag_id: int) -> Flag:
@@ -39,8 +40,8 @@ def _hold(request: HttpRequest, flag: Flag) -> HttpResponse:
     holds = request.POST.get("hold") == "yes"
     try:
         services.flag_hold_set(by=viewer_of(request), flag=flag, holds=holds)
-    except services.FlagError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(
             request,
@@ -78,8 +79,8 @@ def flag_take_over(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = _flag(request, flag_id)
     try:
         services.flag_take_over(by=viewer_of(request), flag=flag)
-    except services.FlagError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, f"You now own the flag for {flag.officer.full_name}.")
     return redirect("flag", flag_id=flag.pk)
@@ -93,8 +94,8 @@ def flag_note(request: HttpRequest, flag_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.flag_note_add(by=viewer_of(request), flag=flag, note=form.cleaned_data["note"])
-        except services.FlagError as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             messages.success(request, "Note added to the flag's history.")
             return redirect("flag", flag_id=flag.pk)
@@ -110,8 +111,8 @@ def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.flag_close(by=viewer_of(request), flag=flag, note=form.cleaned_data["note"])
-        except services.FlagError as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             messages.success(request, f"Flag for {flag.officer.full_name} closed.")
             return redirect("flag", flag_id=flag.pk)

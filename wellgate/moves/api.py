@@ -14,7 +14,8 @@ from ninja import Schema, Status
 from pydantic import Field
 
 from wellgate import clock
-from wellgate.api import AccessRouter, api_access, api_viewer
+from wellgate.apikit import AccessRouter, api_access, api_viewer
+from wellgate.errors import Refused
 from wellgate.moves import queries, rules, services
 from wellgate.moves.models import MoveRequest
 from wellgate.people.access import Viewer
@@ -129,7 +130,7 @@ def move_request_create(request: HttpRequest, payload: MoveRequestIn) -> Status[
     optional and private to you and the welfare lead."""
     viewer = api_viewer(request)
     if payload.officer_id is not None and payload.officer_id != viewer.person.pk:
-        raise services.MoveError(
+        raise Refused.one(
             "move.self_only",
             "You can ask to leave the team only for yourself: leave officer_id out, or give "
             "your own id.",

@@ -6,14 +6,13 @@ officer withdrawing it (DESIGN.md §7), and a missed deadline stays on the recor
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from django.db import models
 from django.db.models import Q
 
+from wellgate.appendonly import AppendOnlyModel, NeverDeletedModel
 from wellgate.crypto import EncryptedTextField
 from wellgate.moves import rules
-from wellgate.people.models import AppendOnlyError, Force, Person, Team
+from wellgate.people.models import Force, Person, Team
 from wellgate.policy.models import PolicyVersion
 
 STATE_CHOICES = [(s, rules.STATE_LABELS[s]) for s in rules.STATES]
@@ -22,32 +21,7 @@ STAGE_CHOICES = [(s, rules.STAGE_LABELS[s]) for s in rules.STAGES]
 LEVEL_CHOICES = [("welfare_lead", "Welfare lead"), ("senior_leader", "Senior leader")]
 
 
-class NeverDeletedQuerySet(models.QuerySet[Any]):
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Move requests and their history are never deleted.")
-
-
-class NeverDeleted(models.Model):
-    objects: ClassVar[Any] = NeverDeletedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Move requests and their history are never deleted.")
-
-
-class AppendOnly(NeverDeleted):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("This record cannot be changed; record a new one.")
-        super().save(*args, **kwargs)
-
-
-class MoveRequest(NeverDeleted):
+class MoveRequest(NeverDeletedModel):
     """An officer's request to leave the team. Its state only moves forward (rules.transition)."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -127,7 +101,7 @@ EVENT_CHOICES = [
 ]
 
 
-class MoveEvent(AppendOnly):
+class MoveEvent(AppendOnlyModel):
     """One step of a request, with who took it and when. Written once, never changed."""
 
     request = models.ForeignKey(MoveRequest, on_delete=models.PROTECT, related_name="events")
@@ -143,7 +117,7 @@ class MoveEvent(AppendOnly):
         indexes = [models.Index(fields=("request", "at"))]
 
 
-class MoveBreach(AppendOnly):
+class MoveBreach(AppendOnlyModel):
     """A missed deadline, escalated once to the welfare lead or the senior leaders; it stays."""
 
     request = models.ForeignKey(MoveRequest, on_delete=models.PROTECT, related_name="breaches")

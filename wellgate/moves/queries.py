@@ -9,14 +9,13 @@ lead only.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from wellgate.calendar import local_date
 from wellgate.moves import rules
 from wellgate.moves.models import OPEN_STATES, MoveBreach, MoveEvent, MoveRequest
 from wellgate.people.access import Viewer, can
@@ -99,18 +98,17 @@ def list_for(viewer: Viewer, show: str = "open") -> QuerySet[MoveRequest]:
     return qs.order_by("-requested_at", "-id")
 
 
-def _day(moment: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> dt.date | None:
-    return timezone.localtime(moment, tz).date() if moment else None
+def _day(moment: dt.datetime | None, policy: PolicySettings) -> dt.date | None:
+    return local_date(moment, policy) if moment else None
 
 
 def progress_of(req: MoveRequest, policy: PolicySettings) -> rules.Progress:
     """The days (in the force's zone) the request reached each state."""
-    tz = zoneinfo.ZoneInfo(policy.time_zone)
     return rules.Progress(
-        acknowledged_on=_day(req.acknowledged_at, tz),
-        agreed_on=_day(req.agreed_at, tz),
-        moved_on=_day(req.moved_at, tz),
-        withdrawn_on=_day(req.withdrawn_at, tz),
+        acknowledged_on=_day(req.acknowledged_at, policy),
+        agreed_on=_day(req.agreed_at, policy),
+        moved_on=_day(req.moved_at, policy),
+        withdrawn_on=_day(req.withdrawn_at, policy),
     )
 
 
@@ -176,7 +174,6 @@ def summary(force_id: int, policy: PolicySettings, today: dt.date) -> Summary:
     One query: the dates of every request of the force; the rules do the counting.
     """
     k = policy.k_anonymity
-    tz = zoneinfo.ZoneInfo(policy.time_zone)
     states: dict[str, list[int]] = {name: [] for name, _ in STATE_GROUPS}
     outcomes: dict[str, dict[str, list[int]]] = {
         stage: {name: [] for name, _ in OUTCOMES} for stage in rules.STAGES
@@ -197,10 +194,10 @@ def summary(force_id: int, policy: PolicySettings, today: dt.date) -> Summary:
         states["open" if row["state"] in OPEN_STATES else row["state"]].append(officer)
         deadlines = rules.Deadlines(row["acknowledge_due"], row["agree_due"], row["move_due"])
         progress = rules.Progress(
-            acknowledged_on=_day(row["acknowledged_at"], tz),
-            agreed_on=_day(row["agreed_at"], tz),
-            moved_on=_day(row["moved_at"], tz),
-            withdrawn_on=_day(row["withdrawn_at"], tz),
+            acknowledged_on=_day(row["acknowledged_at"], policy),
+            agreed_on=_day(row["agreed_at"], policy),
+            moved_on=_day(row["moved_at"], policy),
+            withdrawn_on=_day(row["withdrawn_at"], policy),
         )
         for stage in rules.STAGES:
             outcome = rules.deadline_outcome(stage, deadlines, progress, today)

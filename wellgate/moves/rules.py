@@ -29,8 +29,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from wellgate.calendar import working_days_after
+from wellgate.errors import Refused
 from wellgate.policy import rules as policy_rules
-from wellgate.support.rules import long_date, working_days_after
+from wellgate.support.rules import long_date
 
 MoveState = Literal["requested", "acknowledged", "agreed", "moved", "withdrawn"]
 STATES: tuple[MoveState, ...] = ("requested", "acknowledged", "agreed", "moved", "withdrawn")
@@ -62,16 +64,6 @@ _NEXT_ACTION: dict[str, str] = {
 }
 
 
-class MoveRefused(Exception):
-    """A step the rules do not allow, with a stable code and a sentence for people."""
-
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-
 def transition(
     state: str,
     action: str,
@@ -79,7 +71,7 @@ def transition(
     is_officer_self: bool,
     destination: str | None = None,
 ) -> MoveState:
-    """The state after ``action``, or ``MoveRefused``.
+    """The state after ``action``, or ``Refused``.
 
     ``by_role`` is the actor's role towards this officer (``officer``, ``supervisor``,
     ``welfare_lead`` …); ``is_officer_self`` is whether the actor is the officer who asked.
@@ -90,52 +82,55 @@ def transition(
     ``move.role_not_allowed``, ``move.out_of_order``, ``move.destination_required``.
     """
     if state not in STATES:
-        raise MoveRefused("move.unknown_state", f"“{state}” is not a state of a move request.")
+        raise Refused.one("move.unknown_state", f"“{state}” is not a state of a move request.")
     if action in NO_SUCH_ACTIONS:
-        raise MoveRefused(
+        raise Refused.one(
             "move.no_decline",
             "A request to leave the team cannot be declined, cancelled or closed by anyone; "
             "only the officer can withdraw it.",
             "action",
         )
     if action not in ACTIONS:
-        raise MoveRefused(
+        raise Refused.one(
             "move.unknown_action",
             f"“{action}” is not a step of a move request; the steps are {', '.join(ACTIONS)}.",
             "action",
         )
     if state in FINAL_STATES:
-        raise MoveRefused(
+        raise Refused.one(
             "move.finished",
             f"This request is already {STATE_LABELS[state].lower()}; nothing more can change.",
         )
     if action == "withdraw":
         if not is_officer_self:
-            raise MoveRefused(
+            raise Refused.one(
                 "move.withdraw_officer_only",
                 "Only the officer who asked to leave can withdraw the request.",
+                status=403,
             )
         return "withdrawn"
     if is_officer_self:
-        raise MoveRefused(
+        raise Refused.one(
             "move.own_request",
             "You cannot take your own request forward; your supervisor or the welfare lead "
             "does that.",
+            status=403,
         )
     if by_role not in ACTING_ROLES:
-        raise MoveRefused(
+        raise Refused.one(
             "move.role_not_allowed",
             "Only the officer's supervisor or the welfare lead can take a request forward.",
+            status=403,
         )
     start, end = _STEPS[action]
     if state != start:
-        raise MoveRefused(
+        raise Refused.one(
             "move.out_of_order",
             f"This request is {STATE_LABELS[state].lower()}; the next step is to "
             f"{_NEXT_ACTION[state]}.",
         )
     if action == "agree" and not (destination or "").strip():
-        raise MoveRefused(
+        raise Refused.one(
             "move.destination_required",
             "Say where the officer is moving to.",
             "destination",
@@ -149,7 +144,7 @@ def allowed_actions(state: str, by_role: str, is_officer_self: bool) -> tuple[st
     for action in ACTIONS:
         try:
             transition(state, action, by_role, is_officer_self, destination="-")
-        except MoveRefused:
+        except Refused:
             continue
         allowed.append(action)
     return tuple(allowed)

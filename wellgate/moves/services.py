@@ -16,82 +16,50 @@ withdrew could progress again.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from wellgate import clock
-from wellgate.errors import SingleRefusal
+from wellgate.calendar import local_date, today_for
+from wellgate.errors import Refused
 from wellgate.moves import queries, rules
 from wellgate.moves.models import OPEN_STATES, MoveBreach, MoveEvent, MoveRequest
 from wellgate.notify.services import enqueue
 from wellgate.pathway import services as pathway_services
 from wellgate.people import services as people_services
 from wellgate.people.access import Viewer, can
-from wellgate.people.models import Person, Role, RoleGrant
-from wellgate.people.queries import current_supervisor
+from wellgate.people.models import Person, Role
+from wellgate.people.queries import Recipients, current_supervisor, holders, team_ids_of
+from wellgate.periodic import claim
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import PolicySettings
-from wellgate.support import services as support_services
 
 REASON_MAX = 5000
 DESTINATION_MAX = 200
-# Refusals about who may take a step, as opposed to the order of the steps.
-_ACCESS_CODES = frozenset(
-    {"move.withdraw_officer_only", "move.own_request", "move.role_not_allowed"}
-)
 
 
-class MoveError(SingleRefusal):
-    """A refused step on a request to leave: a stable code, a sentence, the field."""
+def _not_found() -> Refused:
+    return Refused.one("not_found", "Not found, or you do not have access to it.", None, 404)
 
 
-def _not_found() -> MoveError:
-    return MoveError("not_found", "Not found, or you do not have access to it.", None, 404)
-
-
-def _from_rule(exc: rules.MoveRefused) -> MoveError:
-    return MoveError(
-        exc.code, exc.message, exc.field or None, 403 if exc.code in _ACCESS_CODES else 422
-    )
-
-
-def _from_pathway(exc: pathway_services.PathwayError) -> MoveError:
-    return MoveError(exc.codes[0] if exc.codes else "pathway.refused", str(exc), None, exc.status)
+def _as_step(exc: Refused) -> Refused:
+    """A pathway or people refusal during a step, in one sentence: their fields are not ours."""
+    return Refused.one(exc.codes[0], str(exc), None, exc.status)
 
 
 # --- Time and policy ----------------------------------------------------------------------
 
 
-def local_date(moment: dt.datetime, policy: PolicySettings) -> dt.date:
-    """The day ``moment`` falls on in the force's time zone (deadlines are force days)."""
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(policy.time_zone)).date()
-
-
-def today_for(force_id: int, now: dt.datetime | None = None) -> dt.date:
-    return local_date(now or clock.now(), policy_queries.current(force_id))
-
-
 def deadlines_if_asked_now(force_id: int) -> rules.Deadlines:
     """The deadlines a request made now would get (told to the officer before they ask)."""
     policy = policy_queries.current(force_id)
-    return rules.deadlines(local_date(clock.now(), policy), policy)
+    return rules.deadlines(today_for(policy), policy)
 
 
 # --- Who is told --------------------------------------------------------------------------
-
-
-def _force_role(force_id: int, role: str, now: dt.datetime) -> list[Person]:
-    ids = (
-        RoleGrant.objects.current(now)
-        .filter(role=role, person__force_id=force_id, person__is_active=True)
-        .values("person_id")
-    )
-    return list(Person.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def _staff_of(officer: Person) -> list[Person]:
@@ -100,7 +68,7 @@ def _staff_of(officer: Person) -> list[Person]:
     supervisor = current_supervisor(officer)
     if supervisor is not None and supervisor.is_active:
         people[supervisor.pk] = supervisor
-    for lead in _force_role(officer.force_id, Role.WELFARE_LEAD, clock.now()):
+    for lead in holders(officer.force_id, Role.WELFARE_LEAD):
         people.setdefault(lead.pk, lead)
     people.pop(officer.pk, None)
     return list(people.values())
@@ -124,16 +92,6 @@ def _tell(
 # --- Asking to leave ----------------------------------------------------------------------
 
 
-def _team_id(officer: Person) -> int | None:
-    return (
-        RoleGrant.objects.current()
-        .filter(person=officer, role=Role.OFFICER, team__isnull=False)
-        .order_by("starts_at")
-        .values_list("team_id", flat=True)
-        .first()
-    )
-
-
 @transaction.atomic
 def move_request(*, by: Viewer, officer: Person | None = None, reason: str = "") -> MoveRequest:
     """The officer asks to leave the team (for themselves only; ``officer`` defaults to them).
@@ -145,7 +103,7 @@ def move_request(*, by: Viewer, officer: Person | None = None, reason: str = "")
     """
     officer = officer or by.person
     if officer.pk != by.person.pk or by.role != Role.OFFICER or not can(by, "self.decide", officer):
-        raise MoveError(
+        raise Refused.one(
             "move.self_only",
             "Only the officer can ask to leave the team, and only for themselves.",
             None,
@@ -153,7 +111,7 @@ def move_request(*, by: Viewer, officer: Person | None = None, reason: str = "")
         )
     reason = reason.strip()
     if len(reason) > REASON_MAX:
-        raise MoveError(
+        raise Refused.one(
             "move.reason_too_long",
             f"Keep the reason to {REASON_MAX} characters or fewer, or leave it out.",
             "reason",
@@ -161,7 +119,7 @@ def move_request(*, by: Viewer, officer: Person | None = None, reason: str = "")
     # One writer per officer: a double click makes one request, not two.
     Person.objects.select_for_update().filter(pk=officer.pk).first()
     if MoveRequest.objects.filter(officer=officer, state__in=OPEN_STATES).exists():
-        raise MoveError(
+        raise Refused.one(
             "move.already_requested",
             "You have already asked to leave the team. Follow that request, or withdraw it "
             "before asking again.",
@@ -175,7 +133,7 @@ def move_request(*, by: Viewer, officer: Person | None = None, reason: str = "")
             req = MoveRequest.objects.create(
                 force_id=officer.force_id,
                 officer=officer,
-                team_id=_team_id(officer),
+                team_id=next(iter(team_ids_of(officer)), None),
                 requested_at=now,
                 reason=reason,
                 acknowledge_due=deadlines.acknowledge_by,
@@ -184,14 +142,14 @@ def move_request(*, by: Viewer, officer: Person | None = None, reason: str = "")
                 policy_version=version,
             )
     except IntegrityError as exc:  # a concurrent request won the race
-        raise MoveError(
+        raise Refused.one(
             "move.already_requested", "You have already asked to leave the team."
         ) from exc
     MoveEvent.objects.create(request=req, type="requested", at=now, by=officer, by_role=by.role)
     try:
         pathway_services.event_record(by=by, officer=officer, type="move_requested")
-    except pathway_services.PathwayError as exc:
-        raise _from_pathway(exc) from exc
+    except Refused as exc:
+        raise _as_step(exc) from exc
     _tell(
         _staff_of(officer),
         req,
@@ -226,14 +184,11 @@ def move_step(
     if req is None or not queries.may_view(by, req):
         raise _not_found()
     destination = (destination or "").strip()
-    try:
-        new_state = rules.transition(
-            req.state, action, by.role, by.person.pk == req.officer_id, destination
-        )
-    except rules.MoveRefused as exc:
-        raise _from_rule(exc) from exc
+    new_state = rules.transition(
+        req.state, action, by.role, by.person.pk == req.officer_id, destination
+    )
     if len(destination) > DESTINATION_MAX:
-        raise MoveError(
+        raise Refused.one(
             "move.destination_too_long",
             f"Name the destination in {DESTINATION_MAX} characters or fewer.",
             "destination",
@@ -264,10 +219,8 @@ def move_step(
     )
     try:
         _after(by, req, new_state)
-    except pathway_services.PathwayError as exc:
-        raise _from_pathway(exc) from exc
-    except people_services.PeopleRefused as exc:
-        raise MoveError(exc.code, exc.message, None, exc.status) from exc
+    except Refused as exc:
+        raise _as_step(exc) from exc
     return req
 
 
@@ -292,15 +245,13 @@ def _after(by: Viewer, req: MoveRequest, state: str) -> None:
             f"The move is completed by {rules.long_date(deadlines.move_by)}.",
         )
     elif state == "moved":
-        # The officer leaves the team: the pathway ends (Wellgate records it), their officer
-        # role, line management and mentoring end, and their obligations stop. Their history
-        # stays, as the retention policy says.
-        pathway_services.event_record(
-            by=None, officer=officer, type="left_team", note=f"Moved to {req.destination}."
-        )
+        # The officer leaves the team through the one way out: their officer role, line
+        # management and mentoring end, obligations stop, open flags go to the welfare lead
+        # and the pathway ends. Their history stays. Their staff are named before it ends.
         others = [p for p in _staff_of(officer) if p.pk != by.person.pk]
-        people_services.officer_leave_team(by=by, officer=officer)
-        support_services.officer_left_team(officer=officer, by=by)
+        people_services.membership_end(
+            officer=officer, by=by, reason=f"Moved to {req.destination}."
+        )
         _tell(
             [officer],
             req,
@@ -345,37 +296,20 @@ def move_withdraw(*, by: Viewer, request: MoveRequest) -> MoveRequest:
 # --- Missed deadlines (the tick) ----------------------------------------------------------
 
 
-class _Recipients:
-    """The welfare leads and senior leaders of one force at one moment, looked up once."""
-
-    def __init__(self, force_id: int, now: dt.datetime) -> None:
-        self.force_id, self.now = force_id, now
-        self._by_level: dict[str, list[Person]] = {}
-
-    def of(self, level: str) -> list[Person]:
-        if level not in self._by_level:
-            self._by_level[level] = _force_role(self.force_id, level, self.now)
-        return self._by_level[level]
-
-
 def _policy_of(req: MoveRequest) -> PolicySettings:
     # The rules the deadlines were fixed by (the nation's working days).
     version = req.policy_version
     return PolicySettings.from_dict(version.settings) if version else PolicySettings()
 
 
-def _escalate_one(pk: int, *, today: dt.date, recipients: _Recipients) -> int:
+def _escalate_one(pk: int, *, today: dt.date, recipients: Recipients) -> int:
     sent = 0
     with transaction.atomic():
         claimable = MoveRequest.objects.filter(pk=pk, escalation_complete=False).filter(
             Q(escalations_checked_on__isnull=True) | Q(escalations_checked_on__lt=today)
         )
-        if connection.vendor == "postgresql" and not list(
-            claimable.select_for_update(skip_locked=True).values_list("pk", flat=True)
-        ):
-            return 0  # another tick holds it right now
-        # The claim: only the process that moves the date to today escalates it today.
-        if not claimable.update(escalations_checked_on=today):
+        # Only the process that moves the date to today escalates it today.
+        if not claim(claimable, escalations_checked_on=today):
             return 0
         req = MoveRequest.objects.select_related("officer", "policy_version").get(pk=pk)
         policy = _policy_of(req)
@@ -398,7 +332,7 @@ def _escalate_one(pk: int, *, today: dt.date, recipients: _Recipients) -> int:
                     )
             except IntegrityError:
                 continue  # recorded by another process since we looked
-            for person in recipients.of(breach.level):
+            for person in recipients.holders(breach.level):
                 if enqueue(
                     recipient=person,
                     kind=f"moves.breach.{breach.level}",
@@ -425,14 +359,14 @@ def breaches_send(*, now: dt.datetime) -> int:
     pending = MoveRequest.objects.filter(escalation_complete=False)
     force_ids = sorted(set(pending.values_list("force_id", flat=True).distinct().order_by()))
     for force_id in force_ids:
-        today = today_for(force_id, now)
+        today = today_for(policy_queries.current(force_id), now)
         ids = list(
             pending.filter(force_id=force_id, acknowledge_due__lt=today)
             .filter(Q(escalations_checked_on__isnull=True) | Q(escalations_checked_on__lt=today))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        recipients = _Recipients(force_id, now)
+        recipients = Recipients(force_id, now)
         for pk in ids:
             sent += _escalate_one(pk, today=today, recipients=recipients)
     return sent

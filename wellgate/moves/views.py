@@ -8,17 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from wellgate import clock
+from wellgate import calendar
+from wellgate.errors import Refused
 from wellgate.moves import queries, rules, services
 from wellgate.moves.forms import AgreeForm, LeaveForm
 from wellgate.moves.models import MoveRequest
+from wellgate.pages import form_refusal, paginate
 from wellgate.people.access import Viewer
 from wellgate.people.models import Role
 from wellgate.people.queries import current_supervisor
 from wellgate.people.services import access_log_record, access_log_record_many
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries as policy_queries
-from wellgate.web import add_refusal, paginate
 
 
 @access("moves.self")
@@ -37,8 +38,8 @@ def leave(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             req = services.move_request(by=viewer, reason=form.cleaned_data["reason"])
-        except services.MoveError as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -64,7 +65,7 @@ def _render(
 ) -> HttpResponse:
     viewer = viewer_of(request)
     policy = policy_queries.current(req.force_id)
-    today = services.local_date(clock.now(), policy)
+    today = calendar.today_for(policy)
     is_self = viewer.person.pk == req.officer_id
     progress = queries.progress_of(req, policy)
     step = rules.next_step(req.state, req.deadlines, today)
@@ -134,13 +135,13 @@ def request_act(request: HttpRequest, request_id: int) -> HttpResponse:
             action=action,
             destination=request.POST.get("destination") if action == "agree" else None,
         )
-    except services.MoveError as exc:
-        if exc.field == "destination":
+    except Refused as exc:
+        if any(d.field == "destination" for d in exc.details):
             form = AgreeForm(request.POST)
             form.errors.clear()  # the service's sentence, not a second one from the form
-            add_refusal(form, "destination", exc.message)
+            form_refusal(form, exc)
             return _render(request, req, form, status=400)
-        messages.error(request, exc.message)
+        messages.error(request, str(exc))
         return redirect("move_request", request_id=req.pk)
     messages.success(request, _DONE[req.state].format(name=req.officer.full_name))
     return _after_step(viewer, req)
@@ -157,8 +158,8 @@ def withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.move_withdraw(by=viewer, request=req)
-        except services.MoveError as exc:
-            messages.error(request, exc.message)
+        except Refused as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(
                 request,
@@ -176,7 +177,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     show = "all" if request.GET.get("show") == "all" else "open"
     page = paginate(request, queries.list_for(viewer, show), per_page=25)
-    today = services.today_for(viewer.force_id)
+    today = calendar.today_for(policy_queries.current(viewer.force_id))
     rows = [(req, rules.next_step(req.state, req.deadlines, today)) for req in page.object_list]
     access_log_record_many(
         viewer=viewer, subjects=[req.officer for req in page.object_list], what="move requests"
@@ -193,7 +194,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     """Requests and deadlines met as counts (k rule); names only where escalated to leaders."""
     viewer = viewer_of(request)
     policy = policy_queries.current(viewer.force_id)
-    today = services.local_date(clock.now(), policy)
+    today = calendar.today_for(policy)
     escalated = paginate(request, queries.escalated_to_senior(viewer.force_id), per_page=25)
     access_log_record_many(
         viewer=viewer,

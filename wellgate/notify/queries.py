@@ -8,7 +8,3 @@ from wellgate.people.models import Person
 
 def inbox(person: Person) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=person)
-
-
-def unread_count(person: Person) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

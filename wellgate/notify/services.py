@@ -1,8 +1,9 @@
 """Queueing and delivering notifications.
 
 ``enqueue`` is called inside the transaction of the event that causes it, so the message exists
-exactly when its cause does. ``deliver_pending`` (run by ``wellgate tick``) claims each message
-with a conditional UPDATE, so two tick processes never deliver one twice.
+exactly when its cause does. ``deliver_pending`` (run by ``wellgate tick``) claims a batch of
+messages with a token written by a conditional UPDATE, so two tick processes take separate
+batches and never deliver one twice.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
 
 from wellgate import clock
 from wellgate.notify.models import Notification, OutboxMessage
 from wellgate.people.access import Viewer
 from wellgate.people.models import Person
+from wellgate.periodic import claim_batch
 
 log = logging.getLogger(__name__)
 
@@ -54,40 +56,33 @@ def enqueue(
     return True
 
 
-def _candidates(now: dt.datetime, limit: int) -> list[int]:
-    qs = OutboxMessage.objects.filter(delivered_at__isnull=True).order_by("created_at", "id")
-    fresh = qs.filter(claim_token="")
-    stale = qs.filter(claimed_at__lt=now - STALE_CLAIM)
-    ids = list((fresh | stale).values_list("id", flat=True)[:limit])
-    if connection.vendor == "postgresql" and ids:
-        # Skip rows another tick is working on right now instead of queueing behind its locks.
-        with transaction.atomic():
-            ids = list(
-                OutboxMessage.objects.filter(id__in=ids)
-                .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)
-            )
-    return ids
-
-
-def _claim(message_id: int, token: str, now: dt.datetime) -> bool:
-    claimed = (
-        OutboxMessage.objects.filter(id=message_id, delivered_at__isnull=True)
-        .filter(Q(claim_token="") | Q(claimed_at__lt=now - STALE_CLAIM))
-        .update(claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    return claimed == 1
+def _candidates(now: dt.datetime) -> QuerySet[OutboxMessage]:
+    """Undelivered messages nobody holds: never claimed, or claimed by a tick that died."""
+    qs = OutboxMessage.objects.filter(delivered_at__isnull=True)
+    free = qs.filter(Q(claim_token="") | Q(claimed_at__lt=now - STALE_CLAIM))
+    return free.order_by("created_at", "id")
 
 
 def deliver_pending(now: dt.datetime, *, limit: int = 500) -> int:
     """Deliver queued messages to the inbox (and, when set up, a neutral e-mail)."""
     token = uuid.uuid4().hex
     delivered = 0
-    for message_id in _candidates(now, limit):
-        if not _claim(message_id, token, now):
-            continue  # another tick took it
+    batch = claim_batch(
+        _candidates(now),
+        limit=limit,
+        token_field="claim_token",
+        token=token,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+    )
+    for message_id in batch:
         message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
         with transaction.atomic():
+            # Still ours? A tick may take over a claim that grew stale while we worked.
+            if not OutboxMessage.objects.filter(
+                pk=message.pk, claim_token=token, delivered_at__isnull=True
+            ).update(delivered_at=now):
+                continue
             _, created = Notification.objects.get_or_create(
                 outbox=message,
                 defaults={
@@ -99,7 +94,6 @@ def deliver_pending(now: dt.datetime, *, limit: int = 500) -> int:
                     "created_at": message.created_at,
                 },
             )
-            OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(delivered_at=now)
         if created:
             delivered += 1
             _email(message, now)

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_POST
 
 from wellgate.notify import queries
 from wellgate.notify.services import notification_mark_read
+from wellgate.pages import paginate
 from wellgate.people.web import access, viewer_of
-from wellgate.web import paginate
 
 
 @access("inbox.view")

@@ -6,9 +6,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Schema, Status
 
-from wellgate.api import AccessRouter, api_access, api_viewer
+from wellgate.apikit import AccessRouter, api_access, api_viewer
+from wellgate.errors import Refused
 from wellgate.pathway import queries, services
-from wellgate.pathway.rules import Clearance, PathwayState, Requirement
+from wellgate.pathway.rules import Clearance, PathwayState
 
 router = AccessRouter(tags=["pathway"])
 MOVE_EVENTS = frozenset({"move_requested", "move_withdrawn"})
@@ -122,14 +123,11 @@ def pathway_event_create(
     if payload.type in MOVE_EVENTS:
         # The request to leave has its own record, deadlines and escalation: it is made and
         # withdrawn through the move requests API, which writes this event itself.
-        raise services.PathwayError(
-            [
-                Requirement(
-                    "event.use_move_requests",
-                    "Ask to leave the team with POST /api/v1/move-requests, and withdraw the "
-                    "request with POST /api/v1/move-requests/{id}/withdraw.",
-                )
-            ]
+        raise Refused.one(
+            "event.use_move_requests",
+            "Ask to leave the team with POST /api/v1/move-requests, and withdraw the "
+            "request with POST /api/v1/move-requests/{id}/withdraw.",
+            "type",
         )
     if payload.type == "advanced" and payload.stage is None:
         event = services.advance(by=viewer, officer=officer)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
+from wellgate.appendonly import AppendOnlyModel
 from wellgate.crypto import EncryptedTextField
-from wellgate.people.models import AppendOnlyError, Force, Person
+from wellgate.people.models import Force, Person
 from wellgate.policy.models import PolicyVersion
 
 EVENT_CHOICES = [
@@ -46,7 +45,7 @@ class GuidanceVersion(models.Model):
         ]
 
 
-class PathwayEvent(models.Model):
+class PathwayEvent(AppendOnlyModel):
     """One entry of an officer's pathway. Never changed or deleted: corrections are new events."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -81,11 +80,3 @@ class PathwayEvent(models.Model):
     class Meta:
         ordering = ("recorded_at", "id")
         indexes = [models.Index(fields=("officer", "recorded_at"))]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Pathway events cannot be changed; record a new event.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Pathway events cannot be deleted.")

@@ -10,12 +10,12 @@ always passed in, and every gate timing uses the server's ``recorded_at``.
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from wellgate.calendar import zone_of
+from wellgate.errors import Detail
 from wellgate.policy.rules import CATEGORY_RANK, PolicySettings, Stage
 
 EVENT_TYPES = (
@@ -109,14 +109,6 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Requirement:
-    """An unmet gate requirement or a refusal: a stable code and a sentence for people."""
-
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
 class GateContext:
     """Facts owned by other apps that a gate depends on, passed in by the caller."""
 
@@ -153,7 +145,7 @@ class PathwayState:
     stage_entered_at: datetime | None
     supervised_sessions_at_stage: int
     next_stage: Stage | None  # None at the last stage
-    unmet: tuple[Requirement, ...]  # unmet requirements of the next gate; empty = complete
+    unmet: tuple[Detail, ...]  # unmet requirements of the next gate; empty = complete
     stage_granted: Clearance | None = None  # the most the recorded decisions allow (None: none)
     history: tuple[StageEntry, ...] = ()  # every stage entered, oldest first
 
@@ -171,15 +163,6 @@ class PathwayState:
     def gate_complete(self) -> bool:
         """True when the officer may be advanced to the next stage now."""
         return self.next_stage is not None and not self.unmet and not self.suspended
-
-
-class PathwayRefused(Exception):
-    """A proposed pathway event was refused; ``refusals`` say why, ``codes`` name them."""
-
-    def __init__(self, refusals: list[Requirement]) -> None:
-        self.refusals = list(refusals)
-        self.codes = [r.code for r in self.refusals]
-        super().__init__(" ".join(r.message for r in self.refusals))
 
 
 def clearance_of(stage: Stage) -> Clearance:
@@ -308,16 +291,11 @@ def _lower(held: Clearance | None, grant: Clearance | None) -> Clearance | None:
 # --------------------------------------------------------------------------- wording
 
 
-@functools.cache
-def _zone_named(name: str) -> tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return UTC  # a policy is validated before use; never fail a read over wording
-
-
 def _zone(policy: PolicySettings) -> tzinfo:
-    return _zone_named(policy.time_zone)
+    try:
+        return zone_of(policy)
+    except ValueError:
+        return UTC  # a policy is validated before use; never fail a read over wording
 
 
 def _day(at: datetime, policy: PolicySettings) -> str:
@@ -337,16 +315,14 @@ def _plural(n: int, word: str) -> str:
 # --------------------------------------------------------------------------- gate
 
 
-def _gate(
-    rp: _Replay, policy: PolicySettings, now: datetime, context: GateContext
-) -> list[Requirement]:
+def _gate(rp: _Replay, policy: PolicySettings, now: datetime, context: GateContext) -> list[Detail]:
     """Unmet requirements for entering the next stage (ignores suspension)."""
     if rp.stage_index + 1 >= len(policy.stages):
         return []
     target = policy.stages[rp.stage_index + 1]
     gate = policy.gate
     ev = rp.since
-    unmet: list[Requirement] = []
+    unmet: list[Detail] = []
 
     def positions(kind: str) -> list[int]:
         return [k for k, e in enumerate(ev) if e.type == kind]
@@ -370,12 +346,12 @@ def _gate(
             ("mentor_assigned", "gate.mentor", "Your supervisor assigns you a mentor."),
         ):
             if not positions(kind):
-                unmet.append(Requirement(code, message))
+                unmet.append(Detail(code, message))
     else:
         sessions = positions("supervised_session")
         if len(sessions) < gate.min_supervised_sessions:
             unmet.append(
-                Requirement(
+                Detail(
                     "gate.supervised_sessions",
                     f"{len(sessions)} of "
                     f"{_plural(gate.min_supervised_sessions, 'supervised session')} done at this "
@@ -387,7 +363,7 @@ def _gate(
             days = _plural(gate.reflection_days, "day")
             if not sessions:
                 unmet.append(
-                    Requirement(
+                    Detail(
                         "gate.reflection_period",
                         f"The {days} reflection period starts at your first supervised session "
                         "at this stage.",
@@ -398,7 +374,7 @@ def _gate(
                 ends = first + timedelta(days=gate.reflection_days)
                 if now < ends:
                     unmet.append(
-                        Requirement(
+                        Detail(
                             "gate.reflection_period",
                             f"Wait until {_moment(ends, policy)}: the reflection period is "
                             f"{days} from your first session at this stage "
@@ -412,7 +388,7 @@ def _gate(
         else:
             conversation_ok = False
             unmet.append(
-                Requirement(
+                Detail(
                     "gate.reflection_discussion",
                     "Talk it through with your supervisor or mentor after your last session."
                     if sessions
@@ -424,7 +400,7 @@ def _gate(
     ready_at: int | None = None
     if not readiness:
         unmet.append(
-            Requirement(
+            Detail(
                 "gate.readiness",
                 "Say when you feel able to view more: only you can declare that you are ready.",
             )
@@ -434,7 +410,7 @@ def _gate(
         if not latest.ready:
             # A "no" cancels every earlier "yes": the officer has to say yes again.
             unmet.append(
-                Requirement(
+                Detail(
                     "gate.readiness",
                     f"On {_day(latest.recorded_at, policy)} you said you do not feel ready yet. "
                     "That is fine; say so when you feel able to view more.",
@@ -442,7 +418,7 @@ def _gate(
             )
         elif not conversation_ok or readiness[-1] < readiness_after:
             unmet.append(
-                Requirement(
+                Detail(
                     "gate.readiness",
                     "Say whether you feel able to view more after talking it through with your "
                     "supervisor or mentor.",
@@ -450,7 +426,7 @@ def _gate(
             )
         elif now - latest.recorded_at > timedelta(days=gate.readiness_max_age_days):
             unmet.append(
-                Requirement(
+                Detail(
                     "gate.readiness",
                     f"You said you felt ready on {_day(latest.recorded_at, policy)}, more than "
                     f"{_plural(gate.readiness_max_age_days, 'day')} ago; say again whether you "
@@ -462,14 +438,14 @@ def _gate(
 
     if ready_at is None:
         unmet.append(
-            Requirement(
+            Detail(
                 "gate.sign_off",
                 "Your supervisor or the welfare lead signs off after you say you feel ready.",
             )
         )
     elif not any(k > ready_at for k in positions("signed_off")):
         unmet.append(
-            Requirement(
+            Detail(
                 "gate.sign_off",
                 "Ask your supervisor or the welfare lead to sign off: you have said you feel "
                 "ready.",
@@ -478,14 +454,14 @@ def _gate(
 
     if context.open_flags > 0:
         unmet.append(
-            Requirement(
+            Detail(
                 "gate.open_flags",
                 "An open welfare matter must first be closed with a conversation.",
             )
         )
     if context.welfare_hold:
         unmet.append(
-            Requirement(
+            Detail(
                 "gate.welfare_hold",
                 "The welfare lead is following something up; they will tell you when it is done.",
             )
@@ -501,7 +477,7 @@ def _gate(
                 else " You have not attended one yet."
             )
             unmet.append(
-                Requirement(
+                Detail(
                     "gate.psych_assessment",
                     f"Attend a psychological assessment before moving to “{target.label}”: it "
                     f"must be within the last {_plural(gate.psych_assessment_max_age_days, 'day')}."
@@ -586,61 +562,55 @@ def decide(
     now: datetime,
     proposed: Event,
     context: GateContext = GateContext(),  # noqa: B008 - frozen, so a shared default is safe
-) -> list[Requirement]:
+) -> list[Detail]:
     """Whether ``proposed`` may be appended to ``events`` at ``now``: ``[]`` to accept.
 
     Otherwise every reason it is refused, each with a stable code. An ``advanced`` refused for
     an incomplete gate carries ``advance.gate_incomplete`` and every unmet gate code.
     """
     if proposed.type not in EVENT_TYPES:
-        return [Requirement("event.unknown_type", f"“{proposed.type}” is not a pathway event.")]
+        return [Detail("event.unknown_type", f"“{proposed.type}” is not a pathway event.")]
     rp = _replay(events, policy)
     if rp.left_team:
         return [
-            Requirement(
+            Detail(
                 "pathway.left_team",
                 "This officer has left the team; their pathway is closed.",
             )
         ]
-    refusals: list[Requirement] = []
+    refusals: list[Detail] = []
     if events and proposed.subject_id != events[0].subject_id:
-        refusals.append(
-            Requirement("event.subject", "This event belongs to another officer's pathway.")
-        )
+        refusals.append(Detail("event.subject", "This event belongs to another officer's pathway."))
     if proposed.occurred_at > now:
-        refusals.append(
-            Requirement("event.future", "The time it happened cannot be in the future.")
-        )
+        refusals.append(Detail("event.future", "The time it happened cannot be in the future."))
     refusals.extend(_CHECKS[proposed.type](proposed, rp, policy, now, context))
     return refusals
 
 
 # --------------------------------------------------------------------------- per-event checks
 
-_Check = Callable[[Event, _Replay, PolicySettings, datetime, GateContext], list[Requirement]]
+_Check = Callable[[Event, _Replay, PolicySettings, datetime, GateContext], list[Detail]]
 
 
-def _role_refusal(who: str, what: str) -> Requirement:
-    return Requirement("event.role", f"Only {who} can record {what}.")
+def _role_refusal(who: str, what: str) -> Detail:
+    return Detail("event.role", f"Only {who} can record {what}.")
 
 
 def _check_joined(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     out = []
     if not _is_staff_for_other(e, JOIN_RECORDERS):
         out.append(_role_refusal("a supervisor, the welfare lead or a senior leader", "a joiner"))
     if rp.joined:
-        out.append(
-            Requirement("pathway.already_joined", "This officer's pathway has already started.")
-        )
+        out.append(Detail("pathway.already_joined", "This officer's pathway has already started."))
     return out
 
 
 def _staff_evidence(who: str, what: str, roles: tuple[str, ...]) -> _Check:
     def check(
         e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-    ) -> list[Requirement]:
+    ) -> list[Detail]:
         # Nobody records evidence about their own pathway.
         return [] if _is_staff_for_other(e, roles) else [_role_refusal(who, what)]
 
@@ -649,7 +619,7 @@ def _staff_evidence(who: str, what: str, roles: tuple[str, ...]) -> _Check:
 
 def _check_guidance(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     if _is_self(e):
         return []
     return [_role_refusal("the officer themself", "that they have read the wellbeing guidance")]
@@ -657,27 +627,27 @@ def _check_guidance(
 
 def _check_readiness(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     out = []
     if not _is_self(e):
         out.append(
-            Requirement(
+            Detail(
                 "readiness.officer_only",
                 "Only the officer can say whether they feel ready to view more.",
             )
         )
     if e.ready is None:
-        out.append(Requirement("readiness.no_answer", "Answer yes or no: do you feel ready?"))
+        out.append(Detail("readiness.no_answer", "Answer yes or no: do you feel ready?"))
     return out
 
 
 def _check_sign_off(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     if _is_staff_for_other(e, SIGNERS):
         return []
     return [
-        Requirement(
+        Detail(
             "sign_off.role",
             "Only the officer's supervisor or the welfare lead can sign off, and never for "
             "themselves.",
@@ -687,32 +657,32 @@ def _check_sign_off(
 
 def _check_advanced(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     out = []
     if e.by_role not in SIGNERS:
         out.append(
-            Requirement(
+            Detail(
                 "advance.role",
                 "Only the officer's supervisor or the welfare lead can move them to the next "
                 "stage.",
             )
         )
     if e.actor_id == e.subject_id:
-        out.append(Requirement("advance.self", "Nobody can move themselves to the next stage."))
+        out.append(Detail("advance.self", "Nobody can move themselves to the next stage."))
     if rp.stage_index + 1 >= len(policy.stages):
-        out.append(Requirement("advance.last_stage", "This officer is already at the last stage."))
+        out.append(Detail("advance.last_stage", "This officer is already at the last stage."))
         return out
     target = policy.stages[rp.stage_index + 1]
     if e.stage != target.code:
         out.append(
-            Requirement(
+            Detail(
                 "advance.wrong_stage",
                 f"The next stage is “{target.label}”; an officer moves one stage at a time.",
             )
         )
     if rp.suspended:
         out.append(
-            Requirement(
+            Detail(
                 "advance.suspended",
                 "This officer's clearance is suspended (paused or a move requested); nobody "
                 "moves them on until they resume.",
@@ -721,7 +691,7 @@ def _check_advanced(
     unmet = _gate(rp, policy, now, ctx)
     if unmet:
         out.append(
-            Requirement(
+            Detail(
                 "advance.gate_incomplete",
                 f"The gate to “{target.label}” is not complete yet.",
             )
@@ -732,7 +702,7 @@ def _check_advanced(
 
 def _check_paused(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     # The officer may always pause; a supervisor or welfare lead may too, with a reason.
     if _is_self(e) or _is_staff_for_other(e, SIGNERS):
         return []
@@ -741,13 +711,13 @@ def _check_paused(
 
 def _check_resumed(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     out = []
     if not _is_self(e):
-        out.append(Requirement("resume.not_officer", "Only the officer can decide to resume."))
+        out.append(Detail("resume.not_officer", "Only the officer can decide to resume."))
     if not rp.paused:
         out.append(
-            Requirement(
+            Detail(
                 "resume.not_paused",
                 "Withdraw the move request first; then you can resume."
                 if rp.move_open
@@ -756,7 +726,7 @@ def _check_resumed(
         )
     elif rp.needs_conversation:
         out.append(
-            Requirement(
+            Detail(
                 "resume.needs_conversation",
                 "Your pathway was paused by your supervisor or the welfare lead; talk it "
                 "through with them before you resume.",
@@ -767,7 +737,7 @@ def _check_resumed(
 
 def _check_stepped_back(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     out = []
     if not (_is_self(e) or _is_staff_for_other(e, SIGNERS)):
         out.append(
@@ -776,7 +746,7 @@ def _check_stepped_back(
     target = _stage_index(policy, e.stage)
     if target is None:
         out.append(
-            Requirement(
+            Detail(
                 "step_back.unknown_stage",
                 f"“{e.stage}” is not a stage; choose one of "
                 f"{', '.join(s.code for s in policy.stages[: rp.stage_index])}.",
@@ -784,7 +754,7 @@ def _check_stepped_back(
         )
     elif target >= rp.stage_index:
         out.append(
-            Requirement(
+            Detail(
                 "step_back.not_lower",
                 f"Step back to a stage before “{policy.stages[rp.stage_index].label}”.",
             )
@@ -794,28 +764,26 @@ def _check_stepped_back(
 
 def _check_move_requested(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     if _is_self(e):
         return []
-    return [Requirement("move.officer_only", "Only the officer can ask to leave the team.")]
+    return [Detail("move.officer_only", "Only the officer can ask to leave the team.")]
 
 
 def _check_move_withdrawn(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     out = []
     if not _is_self(e):
-        out.append(
-            Requirement("move.officer_only", "Only the officer can withdraw their move request.")
-        )
+        out.append(Detail("move.officer_only", "Only the officer can withdraw their move request."))
     if not rp.move_open:
-        out.append(Requirement("move.not_requested", "There is no open move request to withdraw."))
+        out.append(Detail("move.not_requested", "There is no open move request to withdraw."))
     return out
 
 
 def _check_left_team(
     e: Event, rp: _Replay, policy: PolicySettings, now: datetime, ctx: GateContext
-) -> list[Requirement]:
+) -> list[Detail]:
     if _is_self(e) or _is_staff_for_other(e, LEAVE_RECORDERS):
         return []
     return [

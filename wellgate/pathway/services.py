@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
 
 from wellgate import clock
+from wellgate.calendar import zone_of
 from wellgate.errors import Detail, Refused
 from wellgate.notify.services import enqueue
 from wellgate.pathway import queries, rules
 from wellgate.pathway.models import GuidanceVersion, PathwayEvent
 from wellgate.people import services as people_services
 from wellgate.people.access import Viewer, can
-from wellgate.people.models import Force, Person, Role, RoleGrant
+from wellgate.people.models import Force, Person
 from wellgate.people.queries import current_supervisor
 from wellgate.policy import queries as policy_queries
 from wellgate.policy import services as policy_services
@@ -44,22 +45,15 @@ DECIDE_EVENTS = frozenset({"signed_off", "advanced", "paused", "stepped_back"})
 SYSTEM_EVENTS = frozenset({"joined", "left_team", "supervised_session"})
 
 
-class PathwayError(Refused):
-    """A pathway event was refused; nothing was written."""
-
-    def __init__(self, refusals: list[rules.Requirement], status: int = 422) -> None:
-        super().__init__(" ".join(r.message for r in refusals))
-        self.refusals = refusals
-        self.codes = [r.code for r in refusals]
-        self.status = status
-
-    def details(self) -> list[Detail]:
-        return [
-            Detail(r.code, r.message, _FIELD_OF.get(r.code.split(".")[0])) for r in self.refusals
-        ]
-
-
 _FIELD_OF = {"event": "type", "step_back": "stage", "advance": "type", "readiness": "ready"}
+
+
+def _refused(details: list[Detail], status: int = 422) -> Refused:
+    """A pathway refusal, each reason on the input its code's prefix names."""
+    return Refused(
+        [replace(d, field=d.field or _FIELD_OF.get(d.code.split(".")[0])) for d in details],
+        status,
+    )
 
 
 def _role_for(by: Viewer, officer: Person, type: str) -> str:
@@ -72,12 +66,8 @@ def _role_for(by: Viewer, officer: Person, type: str) -> str:
             return by.role
         if type in RECORD_EVENTS and can(by, "pathway.record", officer):
             return by.role
-    raise PathwayError(
-        [
-            rules.Requirement(
-                "access.denied", "You cannot record this for this person in your current role."
-            )
-        ],
+    raise _refused(
+        [Detail("access.denied", "You cannot record this for this person in your current role.")],
         status=403,
     )
 
@@ -106,9 +96,9 @@ def event_record(
     transaction: clearance is computed from the log, so writing the event is the drop.
     """
     if type not in rules.EVENT_TYPES:
-        raise PathwayError(
+        raise _refused(
             [
-                rules.Requirement(
+                Detail(
                     "event.unknown_type",
                     f"“{type}” is not a pathway event; use one of {', '.join(rules.EVENT_TYPES)}.",
                 )
@@ -116,20 +106,16 @@ def event_record(
         )
     if by is None:
         if type not in SYSTEM_EVENTS:
-            raise PathwayError(
-                [rules.Requirement("access.denied", "Only people record this event.")], 403
-            )
+            raise _refused([Detail("access.denied", "Only people record this event.")], 403)
         role, actor = "system", None
     else:
         if by.person.force_id != officer.force_id:
-            raise PathwayError([rules.Requirement("access.denied", "No such person.")], 404)
+            raise _refused([Detail("access.denied", "No such person.")], 404)
         role, actor = _role_for(by, officer, type), by.person
     now = clock.now()
     occurred = occurred_at or now
     if timezone.is_naive(occurred):
-        occurred = timezone.make_aware(
-            occurred, zoneinfo.ZoneInfo(policy_queries.current(officer.force_id).time_zone)
-        )
+        occurred = timezone.make_aware(occurred, zone_of(policy_queries.current(officer.force_id)))
     _lock(officer)
     version = policy_queries.current_version(officer.force_id)
     policy = policy_queries.settings_of(version)
@@ -147,7 +133,7 @@ def event_record(
     events = queries.events_of(officer)
     refusals = rules.decide(events, policy, now, proposed, queries.gate_context(officer))
     if refusals:
-        raise PathwayError(refusals)
+        raise _refused(refusals)
     # The clearance this decision grants is written on it: a later policy never raises it.
     grant = rules.grant_of(events, policy, proposed)
     event = PathwayEvent.objects.create(
@@ -251,15 +237,6 @@ def clearances_lowered_notify(
         )
 
 
-def welfare_leads(officer: Person) -> list[Person]:
-    ids = (
-        RoleGrant.objects.current()
-        .filter(role=Role.WELFARE_LEAD, person__force_id=officer.force_id)
-        .values("person_id")
-    )
-    return list(Person.objects.filter(pk__in=ids, is_active=True))
-
-
 def advance(*, by: Viewer, officer: Person) -> PathwayEvent:
     """Move the officer to the next stage; refused with every unmet code unless the gate is complete."""
     st = queries.state(officer)
@@ -273,13 +250,11 @@ def mentor_assign(
 ) -> PathwayEvent:
     """Assign the mentor (line history kept by people) and record it on the pathway."""
     if not can(by, "pathway.record", officer):
-        raise PathwayError(
-            [rules.Requirement("access.denied", "You cannot assign a mentor to this person.")], 403
-        )
+        raise _refused([Detail("access.denied", "You cannot assign a mentor to this person.")], 403)
     try:
         people_services.mentor_set(by=by, officer=officer, mentor=mentor)
-    except people_services.PeopleRefused as exc:
-        raise PathwayError([rules.Requirement(exc.code, exc.message)]) from exc
+    except Refused as exc:
+        raise _refused([Detail(d.code, d.message) for d in exc.details]) from exc
     return event_record(
         by=by,
         officer=officer,
@@ -293,20 +268,18 @@ def mentor_assign(
 def guidance_publish(*, by: Viewer, title: str, text: str) -> GuidanceVersion:
     """A new version of the force's wellbeing guidance; everyone is asked to read it again."""
     if not can(by, "force.welfare", by.person.force):
-        raise PathwayError(
-            [rules.Requirement("access.denied", "Only the welfare lead edits the guidance.")], 403
-        )
+        raise _refused([Detail("access.denied", "Only the welfare lead edits the guidance.")], 403)
     problems = []
     if not title.strip():
-        problems.append(rules.Requirement("guidance.title_missing", "Give the guidance a title."))
+        problems.append(Detail("guidance.title_missing", "Give the guidance a title."))
     if len(text.strip()) < 20:
         problems.append(
-            rules.Requirement(
+            Detail(
                 "guidance.text_too_short", "Write the guidance itself (at least a few sentences)."
             )
         )
     if problems:
-        raise PathwayError(problems)
+        raise _refused(problems)
     last = queries.current_guidance(by.force_id)
     return GuidanceVersion.objects.create(
         force_id=by.force_id,
@@ -322,12 +295,8 @@ def guidance_acknowledge(*, by: Viewer) -> PathwayEvent:
     """The officer has read the current guidance (the event records which version)."""
     current = queries.current_guidance(by.force_id)
     if current is None:
-        raise PathwayError(
-            [
-                rules.Requirement(
-                    "guidance.none", "Your force has not published wellbeing guidance yet."
-                )
-            ]
+        raise _refused(
+            [Detail("guidance.none", "Your force has not published wellbeing guidance yet.")]
         )
     return event_record(
         by=by,
@@ -344,8 +313,22 @@ def ensure_joined(*, officer: Person, joined_at: dt.datetime) -> bool:
         return False
     try:
         event_record(by=None, officer=officer, type="joined", occurred_at=joined_at)
-    except PathwayError as exc:
+    except Refused as exc:
         if exc.codes == ["pathway.already_joined"]:
             return False  # another tick started it a moment ago
         raise
     return True
+
+
+def left_team_record(*, officer: Person, by: Viewer, reason: str = "") -> PathwayEvent | None:
+    """The officer has left the team: Wellgate records ``left_team``, which closes the pathway
+    and drops the clearance. Nothing when it never started or is already closed.
+
+    Registered (``apps.py``) to run inside ``people.services.membership_end``, after its
+    access check; ``by`` is who ended the membership, the event is Wellgate's own.
+    """
+    if not queries.has_pathway(officer):
+        return None
+    if PathwayEvent.objects.filter(officer=officer, type="left_team").exists():
+        return None
+    return event_record(by=None, officer=officer, type="left_team", note=reason)

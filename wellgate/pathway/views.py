@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from wellgate.errors import Refused
+from wellgate.pages import form_refusal, paginate
 from wellgate.pathway import queries, services
 from wellgate.pathway.forms import (
     GuidanceForm,
@@ -17,11 +19,10 @@ from wellgate.pathway.forms import (
 )
 from wellgate.people import queries as people_queries
 from wellgate.people.access import can
-from wellgate.people.models import Person, Role, RoleGrant
+from wellgate.people.models import Person, Role
 from wellgate.people.services import access_log_record_many
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries as policy_queries
-from wellgate.web import add_refusal, paginate
 
 
 def _lower_stages(officer: Person) -> list[tuple[str, str]]:
@@ -35,9 +36,9 @@ def _back(person: Person) -> HttpResponse:
     return redirect("pathway", person_id=person.pk)
 
 
-def _refused(request: HttpRequest, exc: services.PathwayError) -> None:
-    for r in exc.refusals:
-        messages.error(request, r.message)
+def _refused(request: HttpRequest, exc: Refused) -> None:
+    for detail in exc.details:
+        messages.error(request, detail.message)
 
 
 @access("pathway.view", subject="person_id")
@@ -79,11 +80,9 @@ def pathway_timeline(request: HttpRequest, person: Person) -> HttpResponse:
 def pathway_record(request: HttpRequest, person: Person) -> HttpResponse:
     """A supervisor, mentor or welfare lead records a briefing, mentor, session or reflection."""
     viewer = viewer_of(request)
-    mentors = Person.objects.filter(
-        force_id=person.force_id,
-        is_active=True,
-        pk__in=RoleGrant.objects.current().filter(role=Role.MENTOR).values("person_id"),
-    ).exclude(pk=person.pk)
+    mentors = people_queries.holders_to_choose_from(
+        person.force_id, Role.MENTOR, exclude=(person.pk,)
+    )
     form = RecordForm(
         request.POST or None, mentors=mentors, initial={"occurred_at": local_now_input()}
     )
@@ -105,9 +104,8 @@ def pathway_record(request: HttpRequest, person: Person) -> HttpResponse:
                     occurred_at=data["occurred_at"],
                     note=data["note"],
                 )
-        except services.PathwayError as exc:
-            for r in exc.refusals:
-                add_refusal(form, None, r.message)
+        except Refused as exc:
+            form_refusal(form, exc, place=lambda d: None)
         else:
             messages.success(request, "Recorded on the pathway.")
             return _back(person)
@@ -156,12 +154,11 @@ def pathway_decide(request: HttpRequest, person: Person) -> HttpResponse:
                     request, "Done. Their viewing changed at once, and they can read your reason."
                 )
                 return _back(person)
-        except services.PathwayError as exc:
+        except Refused as exc:
             if action in ("signed_off", "advanced"):
                 _refused(request, exc)
                 return _back(person)
-            for r in exc.refusals:
-                add_refusal(form, None, r.message)
+            form_refusal(form, exc, place=lambda d: None)
     return render(
         request,
         "pathway/decide.html",
@@ -182,7 +179,7 @@ def readiness(request: HttpRequest, person: Person) -> HttpResponse:
         services.event_record(
             by=viewer, officer=person, type="readiness_declared", ready=ready == "yes"
         )
-    except services.PathwayError as exc:
+    except Refused as exc:
         _refused(request, exc)
     else:
         messages.success(
@@ -201,7 +198,7 @@ def pause(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST":
         try:
             services.event_record(by=viewer, officer=person, type="paused")
-        except services.PathwayError as exc:
+        except Refused as exc:
             _refused(request, exc)
         else:
             messages.success(
@@ -225,9 +222,8 @@ def step_back(request: HttpRequest, person: Person) -> HttpResponse:
             services.event_record(
                 by=viewer, officer=person, type="stepped_back", stage=form.cleaned_data["stage"]
             )
-        except services.PathwayError as exc:
-            for r in exc.refusals:
-                add_refusal(form, "stage", r.message)
+        except Refused as exc:
+            form_refusal(form, exc, place=lambda d: "stage")
         else:
             messages.success(
                 request,
@@ -249,7 +245,7 @@ def resume(request: HttpRequest, person: Person) -> HttpResponse:
     viewer = viewer_of(request)
     try:
         services.event_record(by=viewer, officer=person, type="resumed")
-    except services.PathwayError as exc:
+    except Refused as exc:
         _refused(request, exc)
     else:
         messages.success(request, "Welcome back. Your clearance is restored.")
@@ -300,7 +296,7 @@ def guidance_acknowledge(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     try:
         services.guidance_acknowledge(by=viewer)
-    except services.PathwayError as exc:
+    except Refused as exc:
         _refused(request, exc)
     else:
         messages.success(request, "Thank you for reading the guidance.")
@@ -318,9 +314,8 @@ def guidance_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = services.guidance_publish(by=viewer, **form.cleaned_data)
-        except services.PathwayError as exc:
-            for r in exc.refusals:
-                add_refusal(form, "text" if "text" in r.code else "title", r.message)
+        except Refused as exc:
+            form_refusal(form, exc, place=lambda d: "text" if "text" in d.code else "title")
         else:
             messages.success(
                 request,

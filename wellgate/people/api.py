@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Schema
 
-from wellgate.api import AccessRouter, api_access, api_viewer
+from wellgate.apikit import AccessRouter, api_access, api_viewer
 from wellgate.people import queries
 
 router = AccessRouter(tags=["people"])

@@ -8,6 +8,10 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
+# AppendOnlyError is re-exported: tests and older code import it from here.
+from wellgate.appendonly import AppendOnlyError as AppendOnlyError
+from wellgate.appendonly import AppendOnlyModel
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
@@ -30,10 +34,6 @@ TEAM_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.MENTOR})
 APPROVAL_ROLES = frozenset(
     {Role.SUPERVISOR, Role.MENTOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER, Role.ADMINISTRATOR}
 )
-# Who may approve such a grant: another administrator, the welfare lead (who guards the
-# welfare records) or a senior leader (who answers for the force); never the one who asked,
-# never the grantee.
-APPROVER_ROLES = frozenset({Role.ADMINISTRATOR, Role.WELFARE_LEAD, Role.SENIOR_LEADER})
 
 
 class Force(models.Model):
@@ -213,10 +213,6 @@ class MentorAssignment(models.Model):
         ]
 
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
 # What a reader opened, in words for the officer (entries store the stable code).
 ACCESS_LABELS = {
     "pathway.view": "Pathway and clearance",
@@ -247,7 +243,7 @@ def access_label(what: str) -> str:
     return f"{label} (through the API)" if api else label
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(AppendOnlyModel):
     """One read of somebody else's welfare record (or, in a session marked
     ``after_admin_reset``, of one's own). Written once, never changed."""
 
@@ -264,14 +260,6 @@ class AccessLogEntry(models.Model):
     class Meta:
         ordering = ("-at", "-id")
         indexes = [models.Index(fields=("subject", "-at")), models.Index(fields=("force", "-at"))]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Access log entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Access log entries cannot be deleted.")
 
     @property
     def what_label(self) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from allauth.account.models import EmailAddress
-from django.db.models import Prefetch, QuerySet
+from allauth.mfa.models import Authenticator
+from django.db.models import Count, Prefetch, QuerySet
 
 from wellgate.people.access import Viewer
 from wellgate.people.models import (
@@ -16,6 +19,7 @@ from wellgate.people.models import (
     RoleGrant,
     RoleRequest,
     RoleRequestState,
+    Team,
 )
 
 # Order in which a person's roles are offered; the first is their landing role.
@@ -74,13 +78,15 @@ def mentees_of(mentor: Person) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids, is_active=True)
 
 
-def officers_of_force(force_id: int) -> QuerySet[Person]:
+def officers_of_force(force_id: int, search: str = "") -> QuerySet[Person]:
+    """The force's active officers (those whose name contains ``search``, when given)."""
     ids = (
         RoleGrant.objects.current()
         .filter(role=Role.OFFICER, person__force_id=force_id)
         .values("person_id")
     )
-    return Person.objects.filter(pk__in=ids, is_active=True)
+    officers = Person.objects.filter(pk__in=ids, is_active=True)
+    return officers.filter(full_name__icontains=search) if search else officers
 
 
 def people_of_force(force_id: int, search: str = "") -> QuerySet[Person]:
@@ -96,15 +102,49 @@ def people_of_force(force_id: int, search: str = "") -> QuerySet[Person]:
     return qs.order_by("full_name")
 
 
-def people_visible_to(viewer: Viewer) -> QuerySet[Person]:
-    """Everyone the viewer may see by name in their current role."""
-    if viewer.role in (Role.WELFARE_LEAD, Role.SENIOR_LEADER, Role.ADMINISTRATOR):
-        return Person.objects.filter(force_id=viewer.force_id)
-    if viewer.role == Role.SUPERVISOR:
-        return reports_of(viewer.person) | Person.objects.filter(pk=viewer.person.pk)
-    if viewer.role == Role.MENTOR:
-        return mentees_of(viewer.person) | Person.objects.filter(pk=viewer.person.pk)
-    return Person.objects.filter(pk=viewer.person.pk)
+def holders_to_choose_from(
+    force_id: int, role: str, *, exclude: tuple[int, ...] = ()
+) -> QuerySet[Person]:
+    """The force's active people holding ``role`` now, less those in ``exclude`` (for a choice
+    field: nobody is offered as their own supervisor or mentor)."""
+    ids = RoleGrant.objects.current().filter(role=role).values("person_id")
+    return Person.objects.filter(force_id=force_id, is_active=True, pk__in=ids).exclude(
+        pk__in=exclude
+    )
+
+
+def officers_per_team(force_id: int) -> list[tuple[str, int]]:
+    """(team name, active officers) for each team of the force with officers, by name."""
+    rows = (
+        RoleGrant.objects.current()
+        .filter(role=Role.OFFICER, team__force_id=force_id, person__is_active=True)
+        .values("team__name")
+        .annotate(n=Count("person", distinct=True))
+        .order_by("team__name")
+    )
+    return [(r["team__name"], r["n"]) for r in rows]
+
+
+def people_count(force_id: int) -> int:
+    return Person.objects.filter(force_id=force_id).count()
+
+
+def teams_with_members(force_id: int) -> QuerySet[Team]:
+    """The force's teams by name, each with ``members``: the people ever granted a role in it."""
+    return (
+        Team.objects.filter(force_id=force_id)
+        .annotate(members=Count("role_grants__person", distinct=True))
+        .order_by("name")
+    )
+
+
+def role_grants_of(person: Person) -> QuerySet[RoleGrant]:
+    """Every role the person holds or held, the latest first."""
+    return RoleGrant.objects.filter(person=person).select_related("team").order_by("-starts_at")
+
+
+def two_step_on(person: Person) -> bool:
+    return Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
 
 
 def team_of(person: Person) -> str:
@@ -161,3 +201,59 @@ def role_requests_decided(force_id: int) -> QuerySet[RoleRequest]:
 
 def role_requests_of(person: Person) -> QuerySet[RoleRequest]:
     return _role_requests().filter(person=person)
+
+
+# --- Who holds a role (the one lookup every app uses) -------------------------------------
+
+
+def holders(
+    force_id: int, role: str, team_id: int | None = None, at: dt.datetime | None = None
+) -> list[Person]:
+    """The active people holding ``role`` in the force (or in team ``team_id``) at ``at``
+    (default now), in a stable order."""
+    grants = RoleGrant.objects.current(at).filter(
+        role=role, person__force_id=force_id, person__is_active=True
+    )
+    if team_id is not None:
+        grants = grants.filter(team_id=team_id)
+    return list(Person.objects.filter(pk__in=grants.values("person_id")).order_by("pk"))
+
+
+def team_ids_of(
+    person: Person, role: str = Role.OFFICER, at: dt.datetime | None = None
+) -> list[int]:
+    """The teams in which the person holds ``role`` (default: officer) at ``at``, the
+    longest-held first."""
+    return list(
+        RoleGrant.objects.current(at)
+        .filter(person=person, role=role, team__isnull=False)
+        .order_by("starts_at", "id")
+        .values_list("team_id", flat=True)
+    )
+
+
+class Recipients:
+    """Who is told, looked up once per force and moment (a periodic step asks many times)."""
+
+    def __init__(self, force_id: int, at: dt.datetime) -> None:
+        self.force_id, self.at = force_id, at
+        self._holders: dict[str, list[Person]] = {}
+        self._supervisors: dict[int, list[Person]] = {}
+
+    def holders(self, role: str) -> list[Person]:
+        """The force's active holders of ``role``."""
+        if role not in self._holders:
+            self._holders[role] = holders(self.force_id, role, at=self.at)
+        return self._holders[role]
+
+    def supervisor_of(self, officer_id: int) -> list[Person]:
+        """The officer's active supervisor, as a list (empty when there is none)."""
+        if officer_id not in self._supervisors:
+            lm = (
+                LineManagement.objects.current(self.at)
+                .filter(officer_id=officer_id, supervisor__is_active=True)
+                .select_related("supervisor")
+                .first()
+            )
+            self._supervisors[officer_id] = [lm.supervisor] if lm else []
+        return self._supervisors[officer_id]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from wellgate import clock
-from wellgate.errors import SingleRefusal
+from wellgate.errors import Refused
 from wellgate.people import mail
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import (
@@ -33,13 +34,9 @@ from wellgate.people.models import (
 )
 
 
-class PeopleRefused(SingleRefusal):
-    """A refused write: ``code`` is stable, ``message`` says what to fix, ``field`` names the input."""
-
-
 def _require(viewer: Viewer, action: str, subject: object = None) -> None:
     if not can(viewer, action, subject):
-        raise PeopleRefused("access.denied", "You do not have access to do this.")
+        raise Refused.one("access.denied", "You do not have access to do this.")
 
 
 def access_log_record(*, viewer: Viewer, subject: Person, what: str) -> None:
@@ -72,15 +69,15 @@ def force_create(
     person acting in a force's role never does, whatever the role.
     """
     if by is not None:
-        raise PeopleRefused(
+        raise Refused.one(
             "force.platform_only",
             "Forces are created by the platform operator, not from inside a force.",
         )
     name = name.strip()
     if not name:
-        raise PeopleRefused("force.name_missing", "Give the force a name.", "name")
+        raise Refused.one("force.name_missing", "Give the force a name.", "name")
     if Force.objects.filter(name__iexact=name).exists():
-        raise PeopleRefused("force.name_taken", f"A force called “{name}” already exists.", "name")
+        raise Refused.one("force.name_taken", f"A force called “{name}” already exists.", "name")
     slug = slugify(name)[:60] or "force"
     base, n = slug, 2
     while Force.objects.filter(slug=slug).exists():
@@ -100,9 +97,9 @@ def team_create(*, by: Viewer, name: str) -> Team:
     _require(by, "people.manage")
     name = name.strip()
     if not name:
-        raise PeopleRefused("team.name_missing", "Give the team a name.", "name")
+        raise Refused.one("team.name_missing", "Give the team a name.", "name")
     if Team.objects.filter(force_id=by.force_id, name__iexact=name).exists():
-        raise PeopleRefused(
+        raise Refused.one(
             "team.name_taken", f"Your force already has a team called “{name}”.", "name"
         )
     return Team.objects.create(force_id=by.force_id, name=name)
@@ -113,9 +110,9 @@ def _person_create(
 ) -> Person:
     email = email.strip().lower()
     if not full_name.strip():
-        raise PeopleRefused("person.name_missing", "Enter the person's full name.", "full_name")
+        raise Refused.one("person.name_missing", "Enter the person's full name.", "full_name")
     if _email_taken(email):
-        raise PeopleRefused("person.email_taken", f"{email} already has an account.", "email")
+        raise Refused.one("person.email_taken", f"{email} already has an account.", "email")
     try:
         with transaction.atomic():
             # Someone else chose this password: it works once, to set one's own.
@@ -127,7 +124,7 @@ def _person_create(
                 must_change_password=True,
             )
     except IntegrityError as exc:
-        raise PeopleRefused(
+        raise Refused.one(
             "person.email_taken", f"{email} already has an account.", "email"
         ) from exc
 
@@ -196,15 +193,17 @@ def person_update(
 
     A new address is not used at once: both addresses are told, and it replaces the current
     one when its owner confirms it. Saving the current address again calls a pending change off.
+    Deactivating an officer's account is their leaving the team (``membership_end``).
     """
     _require(by, "person.manage", person)
     email = email.strip().lower()
     if _email_taken(email, but=person):
-        raise PeopleRefused("person.email_taken", f"{email} already has an account.", "email")
+        raise Refused.one("person.email_taken", f"{email} already has an account.", "email")
     if person.pk == by.person.pk and not is_active:
-        raise PeopleRefused(
+        raise Refused.one(
             "person.self_deactivate", "You cannot deactivate your own account.", "is_active"
         )
+    leaving = person.is_active and not is_active and _is_member(person)
     person.full_name, person.is_active = full_name.strip(), is_active
     fields = ["full_name", "is_active"]
     pending = _pending_email(person)
@@ -215,29 +214,31 @@ def person_update(
         _email_change_request(person=person, email=email)
         fields.append("email_changed_by_admin_at")
     person.save(update_fields=fields)
+    if leaving:
+        membership_end(officer=person, by=by, reason="The account was deactivated.")
     return person
 
 
 def _grant_checked(*, person: Person, role: str, team: Team | None) -> Team | None:
     """Refuse a grant that cannot be held; returns the team it is for (None: whole force)."""
     if role not in Role.values:
-        raise PeopleRefused(
+        raise Refused.one(
             "role.unknown",
             f"“{role}” is not a role; choose one of {', '.join(Role.values)}.",
             "role",
         )
     if role in TEAM_ROLES and team is None:
-        raise PeopleRefused(
+        raise Refused.one(
             "role.team_required",
             f"Choose the team this {Role(role).label.lower()} belongs to.",
             "team",
         )
     if team is not None and team.force_id != person.force_id:
-        raise PeopleRefused("role.team_force", "Choose a team of this person's force.", "team")
+        raise Refused.one("role.team_force", "Choose a team of this person's force.", "team")
     if role not in TEAM_ROLES:
         team = None
     if RoleGrant.objects.current().filter(person=person, role=role, team=team).exists():
-        raise PeopleRefused("role.duplicate", "This person already has that role.", "role")
+        raise Refused.one("role.duplicate", "This person already has that role.", "role")
     return team
 
 
@@ -254,7 +255,7 @@ def role_grant(
     """
     _require(by, "person.manage", person)
     if person.pk == by.person.pk:
-        raise PeopleRefused(
+        raise Refused.one(
             "role.self_grant",
             "Nobody can give themself a role: ask another administrator.",
             "role",
@@ -264,7 +265,7 @@ def role_grant(
         if RoleRequest.objects.filter(
             person=person, role=role, team=team, state=RoleRequestState.PENDING
         ).exists():
-            raise PeopleRefused(
+            raise Refused.one(
                 "role.request_pending", "This role is already waiting for approval.", "role"
             )
         return RoleRequest.objects.create(
@@ -278,7 +279,7 @@ def role_grant(
 def _locked_pending(request: RoleRequest) -> RoleRequest:
     locked = RoleRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
     if locked.state != RoleRequestState.PENDING:
-        raise PeopleRefused(
+        raise Refused.one(
             "role_request.decided",
             f"This request was already {locked.get_state_display().lower()}.",
         )
@@ -287,13 +288,13 @@ def _locked_pending(request: RoleRequest) -> RoleRequest:
 
 def _require_approver(by: Viewer, request: RoleRequest) -> None:
     if not can(by, "grants.approve", request.person.force):
-        raise PeopleRefused("access.denied", "You do not have access to do this.")
+        raise Refused.one("access.denied", "You do not have access to do this.")
     if request.person_id == by.person.pk:
-        raise PeopleRefused(
+        raise Refused.one(
             "role_request.grantee", "Nobody approves a role for themself: a second person must."
         )
     if request.requested_by_id == by.person.pk:
-        raise PeopleRefused(
+        raise Refused.one(
             "role_request.own",
             "You asked for this role: a second person must approve it.",
         )
@@ -311,7 +312,7 @@ def role_request_approve(*, by: Viewer | None, request: RoleRequest) -> RoleGran
     if by is not None:
         _require_approver(by, request)
     if not request.person.is_active:
-        raise PeopleRefused("role_request.inactive", f"{request.person}'s account is deactivated.")
+        raise Refused.one("role_request.inactive", f"{request.person}'s account is deactivated.")
     team = _grant_checked(person=request.person, role=request.role, team=request.team)
     now = clock.now()
     grant = RoleGrant.objects.create(
@@ -344,16 +345,22 @@ def role_request_decline(*, by: Viewer, request: RoleRequest) -> RoleRequest:
 
 @transaction.atomic
 def role_end(*, by: Viewer, grant: RoleGrant) -> None:
-    """End a role grant (history kept)."""
+    """End a role grant (history kept). Ending someone's last officer role is their leaving
+    the team (``membership_end``)."""
     _require(by, "person.manage", grant.person)
     if grant.ends_at is not None:
         return
     if grant.person_id == by.person.pk and grant.role == Role.ADMINISTRATOR:
-        raise PeopleRefused(
+        raise Refused.one(
             "role.self_admin", "Another administrator must remove your administrator role."
         )
     grant.ends_at = clock.now()
     grant.save(update_fields=["ends_at"])
+    if grant.role == Role.OFFICER and not _is_member(grant.person):
+        # Their last officer role: they have left the team, with all that follows.
+        membership_end(
+            officer=grant.person, by=by, reason="The officer role was ended by an administrator."
+        )
 
 
 @transaction.atomic
@@ -363,13 +370,13 @@ def supervisor_set(*, by: Viewer, officer: Person, supervisor: Person | None) ->
     now = clock.now()
     if supervisor is not None:
         if supervisor.force_id != officer.force_id:
-            raise PeopleRefused(
+            raise Refused.one(
                 "line.force", "Choose a supervisor from the same force.", "supervisor"
             )
         if supervisor.pk == officer.pk:
-            raise PeopleRefused("line.self", "Nobody can supervise themselves.", "supervisor")
+            raise Refused.one("line.self", "Nobody can supervise themselves.", "supervisor")
         if not RoleGrant.objects.current().filter(person=supervisor, role=Role.SUPERVISOR).exists():
-            raise PeopleRefused(
+            raise Refused.one(
                 "line.not_supervisor",
                 f"{supervisor} does not have the supervisor role.",
                 "supervisor",
@@ -379,7 +386,7 @@ def supervisor_set(*, by: Viewer, officer: Person, supervisor: Person | None) ->
         return
     if supervisor is not None and supervisor.pk == by.person.pk:
         # A supervisor reads their reports' notes: nobody appoints themself to that.
-        raise PeopleRefused(
+        raise Refused.one(
             "line.self_appoint",
             "You cannot make yourself someone's supervisor: ask another administrator.",
             "supervisor",
@@ -395,15 +402,15 @@ def supervisor_set(*, by: Viewer, officer: Person, supervisor: Person | None) ->
 def mentor_set(*, by: Viewer, officer: Person, mentor: Person | None) -> None:
     """Assign (or end) the officer's mentor; history is kept."""
     if not (can(by, "person.manage", officer) or can(by, "pathway.record", officer)):
-        raise PeopleRefused("access.denied", "You do not have access to do this.")
+        raise Refused.one("access.denied", "You do not have access to do this.")
     now = clock.now()
     if mentor is not None:
         if mentor.force_id != officer.force_id or mentor.pk == officer.pk:
-            raise PeopleRefused(
+            raise Refused.one(
                 "mentor.invalid", "Choose a mentor from the same force, not the officer.", "mentor"
             )
         if not RoleGrant.objects.current().filter(person=mentor, role=Role.MENTOR).exists():
-            raise PeopleRefused(
+            raise Refused.one(
                 "mentor.not_mentor", f"{mentor} does not have the mentor role.", "mentor"
             )
     current = MentorAssignment.objects.current().select_for_update().filter(officer=officer)
@@ -411,7 +418,7 @@ def mentor_set(*, by: Viewer, officer: Person, mentor: Person | None) -> None:
         return
     if mentor is not None and mentor.pk == by.person.pk:
         # A mentor reads their mentees' pathway: nobody appoints themself to that.
-        raise PeopleRefused(
+        raise Refused.one(
             "mentor.self_appoint",
             "You cannot make yourself someone's mentor: ask their supervisor or an administrator.",
             "mentor",
@@ -423,24 +430,63 @@ def mentor_set(*, by: Viewer, officer: Person, mentor: Person | None) -> None:
         )
 
 
-@transaction.atomic
-def officer_leave_team(*, by: Viewer, officer: Person) -> int:
-    """The officer has left the team: from now they hold no officer role, and their line
-    management and mentoring end. Nothing is deleted (the history stays); returns how many
-    records were ended.
+# --- Leaving the team: one way out -------------------------------------------------------
 
-    For the officer's supervisor or the welfare lead (who record a move out of the team) and
-    for an administrator.
+
+class MembershipEndHandler(Protocol):
+    def __call__(self, *, officer: Person, by: Viewer, reason: str) -> object: ...
+
+
+_ON_MEMBERSHIP_END: dict[str, MembershipEndHandler] = {}
+
+
+def on_membership_end(name: str) -> Callable[[MembershipEndHandler], MembershipEndHandler]:
+    """Register ``handler(officer=, by=, reason=)`` to run inside every ``membership_end``.
+
+    Higher apps register theirs from their ``AppConfig.ready()`` (this app may not import
+    them): support stops obligations, flags hands open flags over, the pathway closes.
+    """
+
+    def deco(handler: MembershipEndHandler) -> MembershipEndHandler:
+        _ON_MEMBERSHIP_END[name] = handler
+        return handler
+
+    return deco
+
+
+def membership_end_handlers() -> list[str]:
+    """The names of the registered handlers, in the order they run."""
+    return list(_ON_MEMBERSHIP_END)
+
+
+@transaction.atomic
+def membership_end(*, officer: Person, by: Viewer, reason: str) -> int:
+    """The officer leaves the team: the one path every door goes through (a recorded move,
+    an administrator ending the officer role, the account being deactivated).
+
+    From now they hold no officer role and their line management and mentoring end; then
+    every registered handler runs in this transaction (obligations stop, open flags go to
+    the welfare lead, the pathway records ``left_team``). Nothing is deleted; ``reason`` is
+    a sentence kept in the history. Returns how many people records were ended.
+
+    For an administrator, and for the officer's supervisor or the welfare lead (who record a
+    move out of the team).
     """
     if not (can(by, "person.manage", officer) or can(by, "pathway.decide", officer)):
-        raise PeopleRefused("access.denied", "You do not have access to do this.")
+        raise Refused.one("access.denied", "You do not have access to do this.")
     now = clock.now()
     ended = (
         RoleGrant.objects.current(now).filter(person=officer, role=Role.OFFICER).update(ends_at=now)
     )
     ended += LineManagement.objects.current(now).filter(officer=officer).update(ends_at=now)
     ended += MentorAssignment.objects.current(now).filter(officer=officer).update(ends_at=now)
+    for handler in _ON_MEMBERSHIP_END.values():
+        handler(officer=officer, by=by, reason=reason)
     return ended
+
+
+def _is_member(person: Person) -> bool:
+    return RoleGrant.objects.current().filter(person=person, role=Role.OFFICER).exists()
 
 
 def _digest(secret: str) -> str:
@@ -453,11 +499,11 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """Create an API token acting as ``person`` in ``role``; returns the secret (shown once)."""
     if scope not in TokenScope.values:
-        raise PeopleRefused("token.scope", "Scope must be read or write.", "scope")
+        raise Refused.one("token.scope", "Scope must be read or write.", "scope")
     if not RoleGrant.objects.current().filter(person=person, role=role).exists():
-        raise PeopleRefused("token.role", f"{person} does not hold the role “{role}”.", "role")
+        raise Refused.one("token.role", f"{person} does not hold the role “{role}”.", "role")
     if not name.strip():
-        raise PeopleRefused(
+        raise Refused.one(
             "token.name", "Give the token a name, for example the workstation it is for.", "name"
         )
     secret = "wg_" + secrets.token_urlsafe(32)
@@ -491,7 +537,7 @@ def token_authenticate(secret: str) -> ApiToken | None:
 @transaction.atomic
 def token_revoke(*, by: Viewer, token: ApiToken) -> None:
     if token.person_id != by.person.pk:
-        raise PeopleRefused("access.denied", "You can revoke only your own tokens.")
+        raise Refused.one("access.denied", "You can revoke only your own tokens.")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])

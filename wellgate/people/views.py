@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from wellgate.errors import Refused
 from wellgate.homes import panels_for
+from wellgate.pages import form_refusal, paginate
 from wellgate.people import queries
 from wellgate.people import services as people
 from wellgate.people.access import can
@@ -29,11 +29,8 @@ from wellgate.people.models import (
     RoleGrant,
     RoleRequest,
     RoleRequestState,
-    Team,
 )
 from wellgate.people.web import access, public, viewer_of
-from wellgate.policy.queries import current as current_policy
-from wellgate.web import add_refusal, paginate
 
 
 @public
@@ -41,17 +38,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@public
-def openapi_json(request: HttpRequest) -> HttpResponse:
-    """The API description: public, like any published interface (it holds no data)."""
-    from wellgate.api import api
-
-    return JsonResponse(api.get_openapi_schema())
-
-
 @access("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own page."""
+    """Each role lands on its own page. What higher apps know comes in their panels (the
+    senior leader's officers by team too: it needs the policy's k)."""
     viewer = viewer_of(request)
     ctx: dict[str, object] = {}
     if viewer.role == Role.OFFICER:
@@ -60,34 +50,15 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["team"] = queries.team_of(viewer.person)
     elif viewer.role == Role.WELFARE_LEAD:
         search = request.GET.get("q", "").strip()
-        officers = queries.officers_of_force(viewer.force_id)
-        if search:
-            officers = officers.filter(full_name__icontains=search)
+        officers = queries.officers_of_force(viewer.force_id, search)
         ctx["page"] = paginate(request, officers.order_by("full_name"))
         ctx["q"] = search
-    elif viewer.role == Role.SENIOR_LEADER:
-        k = current_policy(viewer.force_id).k_anonymity
-        rows = (
-            RoleGrant.objects.current()
-            .filter(role=Role.OFFICER, team__force_id=viewer.force_id, person__is_active=True)
-            .values("team__name")
-            .annotate(n=Count("person", distinct=True))
-            .order_by("team__name")
-        )
-        ctx["k"] = k
-        ctx["team_sizes"] = [
-            {"team": r["team__name"], "n": r["n"] if r["n"] >= k else None} for r in rows
-        ]
     elif viewer.role == Role.ADMINISTRATOR:
-        ctx["people_count"] = Person.objects.filter(force_id=viewer.force_id).count()
-        ctx["teams"] = Team.objects.filter(force_id=viewer.force_id).annotate(
-            members=Count("role_grants__person", distinct=True)
-        )
+        ctx["people_count"] = queries.people_count(viewer.force_id)
+        ctx["teams"] = queries.teams_with_members(viewer.force_id)
     if viewer.role in (Role.OFFICER, Role.MENTOR):
         # Offered to every role; required only of MFA_ROLES (wellgate.middleware).
-        ctx["two_step_on"] = Authenticator.objects.filter(
-            user=viewer.person, type=Authenticator.Type.TOTP
-        ).exists()
+        ctx["two_step_on"] = queries.two_step_on(viewer.person)
     if can(viewer, "grants.approve", viewer.person.force):
         ctx["pending_role_requests"] = queries.role_requests_pending(viewer.force_id).count()
     ctx["panels"] = panels_for(request, viewer)
@@ -151,8 +122,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
             form = TokenForm(roles=viewer.roles)
-        except people.PeopleRefused as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
     return render(
         request,
         "people/tokens.html",
@@ -189,8 +160,8 @@ def manage_person_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = people.person_create(by=viewer, **form.cleaned_data)
-        except people.PeopleRefused as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             return render(request, "people/person_created.html", {"created": created})
     return render(
@@ -202,15 +173,9 @@ def manage_person_new(request: HttpRequest) -> HttpResponse:
 def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
     viewer = viewer_of(request)
     # Nobody appoints themself anyone's supervisor or mentor: the viewer is not offered.
-    force_people = Person.objects.filter(force_id=viewer.force_id, is_active=True).exclude(
-        pk__in=(person.pk, viewer.person.pk)
-    )
-    supervisors = force_people.filter(
-        pk__in=RoleGrant.objects.current().filter(role=Role.SUPERVISOR).values("person_id")
-    )
-    mentors = force_people.filter(
-        pk__in=RoleGrant.objects.current().filter(role=Role.MENTOR).values("person_id")
-    )
+    others = (person.pk, viewer.person.pk)
+    supervisors = queries.holders_to_choose_from(viewer.force_id, Role.SUPERVISOR, exclude=others)
+    mentors = queries.holders_to_choose_from(viewer.force_id, Role.MENTOR, exclude=others)
     action = request.POST.get("action") if request.method == "POST" else None
     pending_email = queries.pending_email(person)
     edit = PersonEditForm(
@@ -262,8 +227,8 @@ def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
                 people.supervisor_set(by=viewer, officer=person, supervisor=data["person"])
             elif action == "mentor":
                 people.mentor_set(by=viewer, officer=person, mentor=data["person"])
-        except people.PeopleRefused as exc:
-            add_refusal(form, exc.field if exc.field in form.fields else None, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             messages.success(request, saved)
             return redirect("manage_person", person_id=person.pk)
@@ -275,9 +240,9 @@ def manage_person(request: HttpRequest, person: Person) -> HttpResponse:
             people.role_end(by=viewer, grant=grant_obj)
             messages.success(request, "Role ended. It stays in the history.")
             return redirect("manage_person", person_id=person.pk)
-        except people.PeopleRefused as exc:
-            messages.error(request, exc.message)
-    grants = RoleGrant.objects.filter(person=person).select_related("team").order_by("-starts_at")
+        except Refused as exc:
+            messages.error(request, str(exc))
+    grants = queries.role_grants_of(person)
     has_errors = any(f.errors for f in (edit, grant, sup, men))
     return render(
         request,
@@ -306,13 +271,9 @@ def manage_teams(request: HttpRequest) -> HttpResponse:
             team = people.team_create(by=viewer, name=form.cleaned_data["name"])
             messages.success(request, f"Team “{team.name}” created.")
             return redirect("manage_teams")
-        except people.PeopleRefused as exc:
-            add_refusal(form, exc.field, exc.message)
-    teams = (
-        Team.objects.filter(force_id=viewer.force_id)
-        .annotate(members=Count("role_grants__person", distinct=True))
-        .order_by("name")
-    )
+        except Refused as exc:
+            form_refusal(form, exc)
+    teams = queries.teams_with_members(viewer.force_id)
     return render(
         request,
         "people/manage_teams.html",
@@ -357,8 +318,8 @@ def role_request_decide(request: HttpRequest, role_request_id: int) -> HttpRespo
             messages.success(request, f"Request {word}. It stays in the history.")
         else:
             messages.error(request, "Choose to approve or to decline the request.")
-    except people.PeopleRefused as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     if request.POST.get("next") == "person" and can(viewer, "person.manage", role_request.person):
         return redirect("manage_person", person_id=role_request.person_id)
     return redirect("role_requests")

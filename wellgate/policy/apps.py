@@ -8,4 +8,4 @@ class PolicyConfig(AppConfig):
     label = "policy"
 
     def ready(self) -> None:
-        from wellgate.policy import homes  # noqa: F401  (register the approvals panel)
+        from wellgate.policy import homes  # noqa: F401  (register its home panels)

@@ -11,6 +11,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
+from wellgate.errors import Detail
+
 CATEGORIES = ("C", "B", "A")  # least to most severe
 CATEGORY_RANK = {None: 0, "C": 1, "B": 2, "A": 3}
 MEDIA_KINDS = ("image", "video_muted", "video_audio", "text", "audio")
@@ -239,21 +241,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why a policy is refused: a stable code, the field, and a sentence saying what to fix."""
-
-    code: str
-    field: str
-    message: str
-
-
-def validate(settings: PolicySettings) -> list[Problem]:
+def validate(settings: PolicySettings) -> list[Detail]:
     """Every reason this policy cannot be used; an empty list means it is sound."""
-    problems: list[Problem] = []
+    problems: list[Detail] = []
 
     def add(code: str, fld: str, message: str) -> None:
-        problems.append(Problem(code, fld, message))
+        problems.append(Detail(code, message, fld or None))
 
     codes = [s.code for s in settings.stages]
     if len(settings.stages) < 2:
@@ -537,18 +530,15 @@ _ROLE_WORDS = {
 
 def approval_refusal(
     *, proposer_id: int, proposer_role: str, approver_id: int, approver_role: str
-) -> Problem | None:
+) -> Detail | None:
     """Why this person, in this role, may not approve the proposal; ``None`` if they may."""
     if approver_id == proposer_id:
-        return Problem(
-            "proposal.own", "", "You proposed this change; a second person must approve it."
-        )
+        return Detail("proposal.own", "You proposed this change; a second person must approve it.")
     allowed = APPROVERS.get(proposer_role, ())
     if approver_role not in allowed:
         who = " or ".join(_ROLE_WORDS[r] for r in allowed) or "nobody"
-        return Problem(
+        return Detail(
             "proposal.approver_role",
-            "",
             f"A change proposed by {_ROLE_WORDS.get(proposer_role, proposer_role)} is approved "
             f"by {who}.",
         )

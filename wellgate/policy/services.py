@@ -22,38 +22,26 @@ from wellgate.policy.models import PolicyProposal, PolicyVersion
 from wellgate.policy.rules import (
     Loosening,
     PolicySettings,
-    Problem,
     approval_refusal,
     loosenings,
     validate,
 )
 
-
-class PolicyRefused(Refused):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-        self.codes = [p.code for p in problems]
-
-    def details(self) -> list[Detail]:
-        return [Detail(p.code, p.message, p.field or None) for p in self.problems]
+# The code of a refusal that the edit page turns into a proposal.
+NEEDS_APPROVAL = "policy.needs_approval"
 
 
-class NeedsApproval(PolicyRefused):
+def _needs_approval(found: list[Loosening]) -> Refused:
     """The change loosens the policy: propose it (``policy_propose``) for a second person."""
-
-    def __init__(self, found: list[Loosening]) -> None:
-        self.loosenings = found
-        super().__init__(
-            [
-                Problem(
-                    "policy.needs_approval",
-                    "",
-                    "This change loosens the policy, so it needs a second person's approval.",
-                ),
-                *(Problem(lo.code, lo.field, lo.message) for lo in found),
-            ]
-        )
+    return Refused(
+        [
+            Detail(
+                NEEDS_APPROVAL,
+                "This change loosens the policy, so it needs a second person's approval.",
+            ),
+            *(Detail(lo.code, lo.message, lo.field or None) for lo in found),
+        ]
+    )
 
 
 class VersionListener(Protocol):
@@ -82,18 +70,18 @@ def on_new_version(name: str) -> Callable[[VersionListener], VersionListener]:
     return deco
 
 
-def _deny(message: str) -> PolicyRefused:
-    return PolicyRefused([Problem("access.denied", "", message)])
+def _deny(message: str) -> Refused:
+    return Refused.one("access.denied", message)
 
 
 def _check(settings: PolicySettings, reason: str) -> None:
     problems = validate(settings)
     if not reason.strip():
         problems.append(
-            Problem("policy.reason_missing", "reason", "Say why the policy is changing.")
+            Detail("policy.reason_missing", "Say why the policy is changing.", "reason")
         )
     if problems:
-        raise PolicyRefused(problems)
+        raise Refused(problems)
 
 
 def _lock(force: Force) -> tuple[PolicyVersion | None, PolicySettings]:
@@ -133,7 +121,7 @@ def policy_update(
 ) -> PolicyVersion:
     """Save ``settings`` as the force's next policy version, in force at once, if it is sound.
 
-    A change that loosens the policy is refused with ``NeedsApproval`` (propose it instead).
+    A change that loosens the policy is refused with ``NEEDS_APPROVAL`` (propose it instead).
     ``by=None`` is Wellgate itself setting a force up (demo data, tests), trusted as such.
     """
     if by is not None and not can(by, "policy.edit", force):
@@ -143,7 +131,7 @@ def policy_update(
     if by is not None:
         found = loosenings(previous, settings)
         if found:
-            raise NeedsApproval(found)
+            raise _needs_approval(found)
     return _version_create(
         force=force,
         previous=previous,
@@ -164,15 +152,9 @@ def policy_propose(
     base, previous = _lock(force)
     found = loosenings(previous, settings)
     if not found:
-        raise PolicyRefused(
-            [
-                Problem(
-                    "proposal.nothing_loosens",
-                    "",
-                    "This change loosens nothing, so it needs no second person: save it as a "
-                    "new version.",
-                )
-            ]
+        raise Refused.one(
+            "proposal.nothing_loosens",
+            "This change loosens nothing, so it needs no second person: save it as a new version.",
         )
     return PolicyProposal.objects.create(
         force=force,
@@ -192,14 +174,9 @@ def _pending(by: Viewer, proposal: PolicyProposal) -> tuple[PolicyProposal, Poli
     _, previous = _lock(by.person.force)
     locked = PolicyProposal.objects.select_related("proposed_by").get(pk=proposal.pk)
     if locked.state != PolicyProposal.State.PENDING:
-        raise PolicyRefused(
-            [
-                Problem(
-                    "proposal.decided",
-                    "",
-                    f"This proposal was already {locked.get_state_display().lower()}.",
-                )
-            ]
+        raise Refused.one(
+            "proposal.decided",
+            f"This proposal was already {locked.get_state_display().lower()}.",
         )
     return locked, previous
 
@@ -220,17 +197,12 @@ def policy_approve(*, by: Viewer, proposal: PolicyProposal, note: str = "") -> P
         approver_role=by.role,
     )
     if refusal is not None:
-        raise PolicyRefused([refusal])
+        raise Refused([refusal])
     if queries.is_stale(locked):
-        raise PolicyRefused(
-            [
-                Problem(
-                    "proposal.stale",
-                    "",
-                    "The policy has changed since this was proposed; reject it and propose "
-                    "the change again against the policy now in force.",
-                )
-            ]
+        raise Refused.one(
+            "proposal.stale",
+            "The policy has changed since this was proposed; reject it and propose "
+            "the change again against the policy now in force.",
         )
     settings = PolicySettings.from_dict(locked.settings)
     _check(settings, locked.reason)

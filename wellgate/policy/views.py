@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from wellgate.errors import Refused
+from wellgate.pages import form_refusal, paginate
 from wellgate.people.access import Viewer, can
 from wellgate.people.web import access, viewer_of
 from wellgate.policy import queries
@@ -14,14 +16,12 @@ from wellgate.policy.forms import PolicyForm, StageFormSet, stage_initial, stage
 from wellgate.policy.models import PolicyProposal
 from wellgate.policy.rules import APPROVERS
 from wellgate.policy.services import (
-    NeedsApproval,
-    PolicyRefused,
+    NEEDS_APPROVAL,
     policy_approve,
     policy_propose,
     policy_reject,
     policy_update,
 )
-from wellgate.web import add_refusal, paginate
 
 _WHO = {"welfare_lead": "a welfare lead", "senior_leader": "a senior leader"}
 
@@ -64,7 +64,9 @@ def _save(viewer: Viewer, request: HttpRequest, form: PolicyForm, stages: Any) -
     try:
         try:
             version = policy_update(by=viewer, force=force, settings=settings, reason=reason)
-        except NeedsApproval:
+        except Refused as exc:
+            if NEEDS_APPROVAL not in exc.codes:
+                raise
             policy_propose(by=viewer, force=force, settings=settings, reason=reason)
             messages.warning(
                 request,
@@ -73,10 +75,8 @@ def _save(viewer: Viewer, request: HttpRequest, form: PolicyForm, stages: Any) -
             )
         else:
             messages.success(request, f"Policy version {version.number} is now in force.")
-    except PolicyRefused as exc:
-        for p in exc.problems:
-            name = p.field.replace(".", "__")
-            add_refusal(form, name if name in form.fields else None, p.message)
+    except Refused as exc:
+        form_refusal(form, exc, place=lambda d: d.field and d.field.replace(".", "__"))
         return False
     return True
 
@@ -116,9 +116,9 @@ def policy_proposal_approve(request: HttpRequest, proposal_id: int) -> HttpRespo
             proposal=_proposal(viewer, proposal_id),
             note=request.POST.get("note", ""),
         )
-    except PolicyRefused as exc:
-        for p in exc.problems:
-            messages.error(request, p.message)
+    except Refused as exc:
+        for detail in exc.details:
+            messages.error(request, detail.message)
     else:
         messages.success(request, f"Approved: policy version {version.number} is now in force.")
     return redirect("policy")
@@ -134,9 +134,9 @@ def policy_proposal_reject(request: HttpRequest, proposal_id: int) -> HttpRespon
             proposal=_proposal(viewer, proposal_id),
             note=request.POST.get("note", ""),
         )
-    except PolicyRefused as exc:
-        for p in exc.problems:
-            messages.error(request, p.message)
+    except Refused as exc:
+        for detail in exc.details:
+            messages.error(request, detail.message)
     else:
         messages.success(request, "The proposed change is rejected; the policy stays as it is.")
     return redirect("policy")

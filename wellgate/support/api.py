@@ -11,14 +11,14 @@ from ninja import Query, Schema, Status
 from pydantic import Field
 
 from wellgate import clock
-from wellgate.api import AccessRouter, api_access, api_viewer
+from wellgate.apikit import AccessRouter, api_access, api_viewer
+from wellgate.errors import Refused
 from wellgate.flags import services as flag_services
 from wellgate.flags.api import FlagOut, flag_out
 from wellgate.flags.queries import flags_visible_to
 from wellgate.people.access import person_or_404
 from wellgate.support import queries, services
 from wellgate.support.models import Obligation
-from wellgate.support.services import SupportError
 
 router = AccessRouter(tags=["support"])
 
@@ -153,7 +153,7 @@ def flag_close(request: HttpRequest, flag_id: int, payload: FlagCloseIn) -> obje
     if payload.meeting_id is not None:
         meeting = queries.meetings_visible_to(viewer).filter(pk=payload.meeting_id).first()
         if meeting is None:
-            raise SupportError(
+            raise Refused.one(
                 "flag.meeting_unknown",
                 "No such meeting recorded with an officer you support.",
                 "meeting_id",

@@ -9,4 +9,10 @@ class SupportConfig(AppConfig):
     verbose_name = "Welfare support"
 
     def ready(self) -> None:
-        from wellgate.support import periodic  # noqa: F401  (registers this app's tick work)
+        from wellgate.people import services as people_services
+
+        # Registers this app's tick work.
+        from wellgate.support import periodic, services  # noqa: F401
+
+        # Leaving the team stops the officer's outstanding obligations.
+        people_services.on_membership_end("support.obligations")(services.obligations_stop)

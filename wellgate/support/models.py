@@ -8,36 +8,18 @@ every change is also written to their append-only history; notes are encrypted a
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.db import models
 
+from wellgate.appendonly import AppendOnlyModel, NeverDeletedModel
 from wellgate.crypto import EncryptedTextField
-from wellgate.people.models import AppendOnlyError, Force, Person, Team
+from wellgate.people.models import Force, Person, Team
 from wellgate.support import rules
 
 KIND_CHOICES = [(c.code, c.label) for c in rules.OBLIGATION_KINDS]
 # The labels as anyone but the officer reads them ("1:1 with supervisor", not "your").
 NEUTRAL_LABELS = {**rules.KIND_LABELS, "one_to_one": "1:1 with supervisor"}
 TIME_AWAY_CHOICES = [(c.code, c.label) for c in rules.TIME_AWAY_KINDS]
-
-
-class NeverDeleted(models.Model):
-    class Meta:
-        abstract = True
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError(f"{self._meta.verbose_name} records are never deleted.")
-
-
-class AppendOnly(NeverDeleted):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(f"{self._meta.verbose_name} records cannot be changed.")
-        super().save(*args, **kwargs)
 
 
 class ObligationState(models.TextChoices):
@@ -51,7 +33,7 @@ class ObligationState(models.TextChoices):
 OUTSTANDING = (ObligationState.DUE, ObligationState.RESCHEDULED)
 
 
-class Obligation(NeverDeleted):
+class Obligation(NeverDeletedModel):
     """A welfare activity due for an officer (DESIGN.md §6)."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -125,7 +107,7 @@ class ObligationEventType(models.TextChoices):
     STOPPED = "stopped", "Stopped: left the team"
 
 
-class ObligationEvent(AppendOnly):
+class ObligationEvent(AppendOnlyModel):
     """One change to an obligation, with who and when. Written once, never changed."""
 
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="events")
@@ -163,7 +145,7 @@ MEETING_KINDS = (
 MEETING_CHOICES = [(k, NEUTRAL_LABELS[k]) for k in MEETING_KINDS]
 
 
-class Meeting(AppendOnly):
+class Meeting(AppendOnlyModel):
     """A 1:1, workload review, debrief or structured review, with its welfare discussion."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -199,7 +181,7 @@ class Meeting(AppendOnly):
 SIGN_LABELS = {c.code: c.label for c in rules.STRESS_SIGNS}
 
 
-class Observation(AppendOnly):
+class Observation(AppendOnlyModel):
     """Stress signs a supervisor noticed, with a note. Any sign opens an amber flag."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -232,7 +214,7 @@ class AppointmentState(models.TextChoices):
     CANCELLED = "cancelled", "Replaced by a new booking"
 
 
-class Appointment(NeverDeleted):
+class Appointment(NeverDeletedModel):
     """A booked psychological assessment or welfare day. Attendance only: never clinical content."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -262,7 +244,7 @@ class Appointment(NeverDeleted):
         ]
 
 
-class TimeAway(AppendOnly):
+class TimeAway(AppendOnlyModel):
     """Time away taken by the officer: one click, no approval, no reason."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -276,7 +258,7 @@ class TimeAway(AppendOnly):
         verbose_name_plural = "time away"
 
 
-class CopingStrategy(NeverDeleted):
+class CopingStrategy(NeverDeletedModel):
     """Something that helps, shared with the author's team, anonymously if they choose."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -293,7 +275,7 @@ class CopingStrategy(NeverDeleted):
         verbose_name_plural = "coping strategies"
 
 
-class HelpfulMark(AppendOnly):
+class HelpfulMark(AppendOnlyModel):
     """One person found a coping strategy helpful (once each)."""
 
     strategy = models.ForeignKey(CopingStrategy, on_delete=models.PROTECT, related_name="marks")
@@ -306,7 +288,7 @@ class HelpfulMark(AppendOnly):
         ]
 
 
-class CalendarFeed(NeverDeleted):
+class CalendarFeed(NeverDeletedModel):
     """A personal iCalendar feed. Only a hash of its secret is stored; revoking ends it."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="calendar_feeds")

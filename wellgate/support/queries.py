@@ -11,8 +11,8 @@ from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Va
 
 from wellgate.notify.ical import CalendarEvent
 from wellgate.people.access import Viewer
-from wellgate.people.models import LineManagement, Person, Role, RoleGrant
-from wellgate.people.queries import officers_of_force, reports_of
+from wellgate.people.models import LineManagement, Person, Role
+from wellgate.people.queries import officers_of_force, reports_of, team_ids_of
 from wellgate.policy.rules import PolicySettings
 from wellgate.support import rules
 from wellgate.support.models import (
@@ -29,16 +29,6 @@ from wellgate.support.models import (
     Observation,
     TimeAway,
 )
-
-
-def team_ids_of(person: Person) -> list[int]:
-    """The teams the person is an officer of now, the longest-held first."""
-    return list(
-        RoleGrant.objects.current()
-        .filter(person=person, role=Role.OFFICER, team__isnull=False)
-        .order_by("starts_at")
-        .values_list("team_id", flat=True)
-    )
 
 
 def psych_assessments_attended(officer: Person) -> tuple[dt.datetime, ...]:

@@ -3,8 +3,7 @@
 Pure: no ORM and no clock. Every function that needs "today" takes it as an argument, so the
 periodic job, the pages and the tests all ask the same question and get the same answer.
 
-Working days are Monday to Friday less the bank holidays of the force's nation (England,
-Wales, Scotland or Northern Ireland), taken from the ``holidays`` package.
+Working days and month arithmetic come from the force calendar (``wellgate.calendar``).
 
 Obligations follow DESIGN.md §6:
 
@@ -24,95 +23,16 @@ again over its own output plans nothing.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-import holidays
-
+from wellgate.calendar import add_months, working_day_on_or_after, working_days_after
+from wellgate.errors import Refused
 from wellgate.policy import rules as policy_rules
 
-# --- Working days -------------------------------------------------------------------------
-
-
-def _subdivision(nation: str) -> tuple[str, str]:
-    try:
-        return policy_rules.NATIONS[nation]
-    except KeyError:
-        raise ValueError(
-            f"Unknown nation {nation!r}; use one of {', '.join(policy_rules.NATIONS)}."
-        ) from None
-
-
-@functools.lru_cache(maxsize=128)
-def _bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
-    country, subdiv = _subdivision(nation)
-    return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=year).keys())
-
-
-def bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
-    """The bank holidays (substitute days included) of ``nation`` in ``year``."""
-    return _bank_holidays(nation, year)
-
-
-def is_working_day(day: dt.date, nation: str) -> bool:
-    """Monday to Friday and not a bank holiday of ``nation``."""
-    return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
-
-
-def working_day_on_or_after(day: dt.date, nation: str) -> dt.date:
-    """``day`` itself if it is a working day, else the next working day."""
-    while not is_working_day(day, nation):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def working_days_after(start: dt.date, n: int, nation: str) -> dt.date:
-    """The ``n``-th working day after ``start`` (``start`` itself is never counted).
-
-    ``n = 0`` returns ``start`` unchanged. "Within 3 working days" of an event on a Thursday
-    before a normal weekend is the following Tuesday.
-    """
-    if n < 0:
-        raise ValueError("n must not be negative.")
-    day = start
-    while n:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, nation):
-            n -= 1
-    return day
-
-
-def working_days_between(a: dt.date, b: dt.date, nation: str) -> int:
-    """How many working days fall after ``a`` up to and including ``b``.
-
-    The inverse of ``working_days_after``: ``working_days_between(a, working_days_after(a,
-    n, nation), nation) == n``. Negative when ``b`` is before ``a``.
-    """
-    if b < a:
-        return -working_days_between(b, a, nation)
-    count = 0
-    day = a
-    while day < b:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, nation):
-            count += 1
-    return count
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole calendar months, clamped to the end of a shorter month.
-
-    31 January + 1 month is 28 February (29 in a leap year).
-    """
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
+# --- Dates --------------------------------------------------------------------------------
 
 
 def long_date(day: dt.date) -> str:
@@ -200,16 +120,6 @@ def observation_flag(signs: Collection[str]) -> Literal["amber"] | None:
 
 
 # --- Obligations --------------------------------------------------------------------------
-
-
-class SupportRefused(Exception):
-    """A change to an obligation that the rules do not allow, with a code and a sentence."""
-
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -376,7 +286,7 @@ def complete(record: ObligationRecord, done_on: dt.date, today: dt.date) -> Obli
     """The obligation marked done on ``done_on``; refused when closed or dated in the future."""
     _refuse_if_closed(record)
     if done_on > today:
-        raise SupportRefused(
+        raise Refused.one(
             "obligation.done_in_future",
             "Record it as done on the day it happened, not a day still to come.",
             "done_on",
@@ -388,7 +298,7 @@ def miss(record: ObligationRecord, today: dt.date) -> ObligationRecord:
     """The obligation marked missed; refused when closed or not yet due."""
     _refuse_if_closed(record)
     if today < record.effective_due:
-        raise SupportRefused(
+        raise Refused.one(
             "obligation.not_yet_due",
             f"It is due on {long_date(record.effective_due)}; it cannot be missed before then. "
             "Reschedule it instead.",
@@ -400,13 +310,13 @@ def reschedule(record: ObligationRecord, new_date: dt.date, today: dt.date) -> O
     """The obligation moved to ``new_date``; the original due date stays on the record."""
     _refuse_if_closed(record)
     if new_date < today:
-        raise SupportRefused(
+        raise Refused.one(
             "obligation.reschedule_in_past",
             "Choose a new date from today onwards.",
             "rescheduled_to",
         )
     if new_date == record.effective_due:
-        raise SupportRefused(
+        raise Refused.one(
             "obligation.reschedule_same_date",
             f"It is already due on {long_date(new_date)}; choose a different date.",
             "rescheduled_to",
@@ -416,7 +326,7 @@ def reschedule(record: ObligationRecord, new_date: dt.date, today: dt.date) -> O
 
 def _refuse_if_closed(record: ObligationRecord) -> None:
     if not record.outstanding:
-        raise SupportRefused(
+        raise Refused.one(
             "obligation.closed",
             f"This {record.label.lower()} is already recorded as {record.state}; "
             "nothing is changed after that. Add a new entry if something needs correcting.",

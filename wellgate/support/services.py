@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from wellgate import clock
-from wellgate.errors import SingleRefusal
+from wellgate.calendar import local_date, start_of_day, today_for, zone_of
+from wellgate.errors import Refused
 from wellgate.flags import services as flag_services
 from wellgate.flags.models import Flag, Severity, Source, State
 from wellgate.notify.services import enqueue
 from wellgate.people.access import Viewer, can
 from wellgate.people.models import LineManagement, Person, Role, RoleGrant
+from wellgate.people.queries import Recipients, team_ids_of
+from wellgate.periodic import claim
 from wellgate.policy import queries as policy_queries
 from wellgate.policy.rules import PolicySettings
 from wellgate.support import rules
@@ -48,21 +48,12 @@ from wellgate.support.models import (
     PlanningMark,
     TimeAway,
 )
-from wellgate.support.queries import team_ids_of
-
-
-class SupportError(SingleRefusal):
-    """A refused support write: a stable code, a sentence, the field; nothing was written."""
 
 
 def _denied(
     message: str = "You cannot do this for this person in your current role.",
-) -> SupportError:
-    return SupportError("access.denied", message, None, 403)
-
-
-def _from_rule(exc: rules.SupportRefused) -> SupportError:
-    return SupportError(exc.code, exc.message, exc.field or None)
+) -> Refused:
+    return Refused.one("access.denied", message, None, 403)
 
 
 # --- Time ---------------------------------------------------------------------------------
@@ -71,19 +62,6 @@ def _from_rule(exc: rules.SupportRefused) -> SupportError:
 def policy_for(force_id: int, at: dt.datetime | None = None) -> PolicySettings:
     """The force's policy in force at ``at`` (default now)."""
     return policy_queries.at(force_id, at or clock.now())
-
-
-def tz_of(policy: PolicySettings) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(policy.time_zone)
-
-
-def today_for(policy: PolicySettings, now: dt.datetime | None = None) -> dt.date:
-    """Today in the force's time zone: obligations are due on the force's calendar days."""
-    return timezone.localtime(now or clock.now(), tz_of(policy)).date()
-
-
-def start_of_day(day: dt.date, policy: PolicySettings) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz_of(policy))
 
 
 # --- Planning -----------------------------------------------------------------------------
@@ -126,9 +104,8 @@ def _create_obligation(
 
 def _claim_planning(officer_id: int, today: dt.date) -> bool:
     """Claim today's planning of one officer; False when another process already did."""
-    if PlanningMark.objects.filter(officer_id=officer_id, planned_on__lt=today).update(
-        planned_on=today
-    ):
+    stale = PlanningMark.objects.filter(officer_id=officer_id, planned_on__lt=today)
+    if claim(stale, planned_on=today):
         return True
     if PlanningMark.objects.filter(officer_id=officer_id).exists():
         return False
@@ -169,7 +146,7 @@ def joined_on(
         .filter(person=officer, role=Role.OFFICER)
         .aggregate(first=Min("starts_at"))["first"]
     )
-    return timezone.localtime(started, tz_of(policy)).date() if started else None
+    return local_date(started, policy) if started else None
 
 
 def _plan_next(officer: Person, policy: PolicySettings, today: dt.date) -> None:
@@ -213,7 +190,7 @@ def obligations_plan_due(*, now: dt.datetime) -> int:
             created += _plan_officer(
                 officer_id=row["person_id"],
                 force_id=force_id,
-                joined_on=timezone.localtime(row["first"], tz_of(policy)).date(),
+                joined_on=local_date(row["first"], policy),
                 policy=policy,
                 today=today,
                 claim=True,
@@ -241,7 +218,7 @@ def _may_record(by: Viewer, ob: Obligation) -> bool:
 
 def _check_recorder(by: Viewer, ob: Obligation) -> None:
     if not can(by, "obligations.view", ob.officer):
-        raise SupportError("not_found", "Not found, or you do not have access to it.", None, 404)
+        raise Refused.one("not_found", "Not found, or you do not have access to it.", None, 404)
     if not _may_record(by, ob):
         who = " or ".join(r.replace("_", " ") for r in rules.RECORDED_BY[ob.kind])
         raise _denied(f"A {ob.label.lower()} is recorded by the {who}, not by you.")
@@ -292,10 +269,7 @@ def _apply(
 def _complete(
     ob: Obligation, *, by: Viewer, done_on: dt.date, today: dt.date, note: str = ""
 ) -> Obligation:
-    try:
-        record = rules.complete(ob.as_record(), done_on, today)
-    except rules.SupportRefused as exc:
-        raise _from_rule(exc) from exc
+    record = rules.complete(ob.as_record(), done_on, today)
     return _apply(ob, record, by=by, event=ObligationEventType.DONE, note=note)
 
 
@@ -311,10 +285,7 @@ def obligation_complete(
     ob = _lock(obligation)
     day = done_on or today
     if ob.kind == "psych_assessment":
-        try:
-            rules.complete(ob.as_record(), day, today)  # refuses a closed one or a future day
-        except rules.SupportRefused as exc:
-            raise _from_rule(exc) from exc
+        rules.complete(ob.as_record(), day, today)  # refuses a closed one or a future day
         _psych_attended(
             by=by,
             officer=ob.officer,
@@ -339,10 +310,7 @@ def obligation_miss(*, by: Viewer, obligation: Obligation, note: str = "") -> Ob
     policy = policy_for(obligation.force_id)
     today = today_for(policy)
     ob = _lock(obligation)
-    try:
-        record = rules.miss(ob.as_record(), today)
-    except rules.SupportRefused as exc:
-        raise _from_rule(exc) from exc
+    record = rules.miss(ob.as_record(), today)
     _apply(ob, record, by=by, event=ObligationEventType.MISSED, note=note)
     _plan_next(ob.officer, policy, today)
     return ob
@@ -357,10 +325,7 @@ def obligation_reschedule(
     policy = policy_for(obligation.force_id)
     ob = _lock(obligation)
     previous = ob.effective_due_on
-    try:
-        record = rules.reschedule(ob.as_record(), to, today_for(policy))
-    except rules.SupportRefused as exc:
-        raise _from_rule(exc) from exc
+    record = rules.reschedule(ob.as_record(), to, today_for(policy))
     return _apply(
         ob, record, by=by, event=ObligationEventType.RESCHEDULED, note=note, from_date=previous
     )
@@ -378,37 +343,13 @@ def _earliest_outstanding(officer: Person, kind: str) -> Obligation | None:
 # --- Escalation ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Recipients:
-    force_id: int
-    now: dt.datetime
-    _by_role: dict[str, list[Person]] = field(default_factory=dict)
-
-    def force_role(self, role: str) -> list[Person]:
-        if role not in self._by_role:
-            ids = (
-                RoleGrant.objects.current(self.now)
-                .filter(role=role, person__force_id=self.force_id, person__is_active=True)
-                .values("person_id")
-            )
-            self._by_role[role] = list(Person.objects.filter(pk__in=ids).order_by("pk"))
-        return self._by_role[role]
-
-    def supervisor(self, officer_id: int) -> list[Person]:
-        lm = (
-            LineManagement.objects.current(self.now)
-            .filter(officer_id=officer_id, supervisor__is_active=True)
-            .select_related("supervisor")
-            .first()
-        )
-        return [lm.supervisor] if lm else []
-
-    def of(self, who: str, ob: Obligation) -> list[Person]:
-        if who == "officer":
-            return [ob.officer]
-        if who == "supervisor":
-            return self.supervisor(ob.officer_id)
-        return self.force_role(who)
+def _recipients_of(recipients: Recipients, who: str, ob: Obligation) -> list[Person]:
+    """The people an escalation names: the officer, their supervisor, or a force role."""
+    if who == "officer":
+        return [ob.officer]
+    if who == "supervisor":
+        return recipients.supervisor_of(ob.officer_id)
+    return recipients.holders(who)
 
 
 def _notice(e: rules.Escalation, who: str, ob: Obligation, today: dt.date) -> tuple[str, str, str]:
@@ -426,19 +367,15 @@ def _notice(e: rules.Escalation, who: str, ob: Obligation, today: dt.date) -> tu
 
 
 def _escalate_one(
-    pk: int, *, policy: PolicySettings, today: dt.date, recipients: _Recipients
+    pk: int, *, policy: PolicySettings, today: dt.date, recipients: Recipients
 ) -> int:
     sent = 0
     with transaction.atomic():
         claimable = Obligation.objects.filter(pk=pk, state__in=OUTSTANDING).filter(
             Q(escalations_checked_on__isnull=True) | Q(escalations_checked_on__lt=today)
         )
-        if connection.vendor == "postgresql" and not list(
-            claimable.select_for_update(skip_locked=True).values_list("pk", flat=True)
-        ):
-            return 0  # another tick holds it right now
-        # The claim: only one process moves the date to today, and it sends today's notices.
-        if not claimable.update(escalations_checked_on=today):
+        # Only the process that moves the date to today sends today's notices.
+        if not claim(claimable, escalations_checked_on=today):
             return 0
         ob = Obligation.objects.select_related("officer").get(pk=pk)
         schedule = rules.escalation_schedule(ob.as_record(), policy)
@@ -446,7 +383,7 @@ def _escalate_one(
             if e.on_date > today:
                 continue
             for who in e.notify:
-                for person in recipients.of(who, ob):
+                for person in _recipients_of(recipients, who, ob):
                     title, body, link = _notice(e, who, ob, today)
                     if enqueue(
                         recipient=person,
@@ -480,7 +417,7 @@ def escalations_send(*, now: dt.datetime) -> int:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        recipients = _Recipients(force_id, now)
+        recipients = Recipients(force_id, now)
         for pk in ids:
             sent += _escalate_one(pk, policy=policy, today=today, recipients=recipients)
     return sent
@@ -492,7 +429,7 @@ def escalations_send(*, now: dt.datetime) -> int:
 def _check_signs(signs: Sequence[str]) -> list[str]:
     unknown = rules.unknown_stress_signs(signs)
     if unknown:
-        raise SupportError(
+        raise Refused.one(
             "support.unknown_sign",
             f"Not on the checklist: {', '.join(unknown)}. Use {', '.join(rules.STRESS_SIGN_CODES)}.",
             "signs",
@@ -502,7 +439,7 @@ def _check_signs(signs: Sequence[str]) -> list[str]:
 
 def _check_day(day: dt.date, today: dt.date, field_name: str) -> None:
     if day > today:
-        raise SupportError(
+        raise Refused.one(
             "support.date_in_future",
             "Record it on the day it happened, not a day still to come.",
             field_name,
@@ -547,7 +484,7 @@ def meeting_record(
     """
     _require_recorder(by, officer)
     if kind not in MEETING_KINDS:
-        raise SupportError(
+        raise Refused.one(
             "meeting.kind_unknown",
             f"Choose one of: {', '.join(NEUTRAL_LABELS[k] for k in MEETING_KINDS)}.",
             "kind",
@@ -558,11 +495,11 @@ def meeting_record(
     signs = _check_signs(signs)
     if closes_flag is not None:
         if closes_flag.officer_id != officer.pk or closes_flag.state != State.OPEN:
-            raise SupportError(
+            raise Refused.one(
                 "meeting.flag_unknown", "Choose one of this officer's open flags.", "closes_flag"
             )
-        if held_on < timezone.localtime(closes_flag.opened_at, tz_of(policy)).date():
-            raise SupportError(
+        if held_on < local_date(closes_flag.opened_at, policy):
+            raise Refused.one(
                 "flag.meeting_before_flag",
                 "A meeting held before the flag was raised cannot close it.",
                 "closes_flag",
@@ -571,7 +508,7 @@ def meeting_record(
         ob: Obligation | None = _lock(obligation)
         assert ob is not None
         if ob.officer_id != officer.pk or ob.kind != kind or not ob.outstanding:
-            raise SupportError(
+            raise Refused.one(
                 "meeting.obligation_mismatch",
                 f"Choose an outstanding {NEUTRAL_LABELS[kind].lower()} of this officer.",
                 "obligation",
@@ -626,14 +563,14 @@ def _close_with(by: Viewer, flag: Flag, meeting: Meeting) -> Flag:
 def flag_close_with_meeting(*, by: Viewer, flag: Flag, meeting: Meeting) -> Flag:
     """Close a flag with a 1:1 or debrief already recorded for the same officer after it opened."""
     if meeting.officer_id != flag.officer_id:
-        raise SupportError(
+        raise Refused.one(
             "flag.meeting_other_officer",
             "Choose a meeting recorded with the officer the flag is about.",
             "meeting_id",
         )
     policy = policy_for(flag.force_id)
-    if meeting.held_on < timezone.localtime(flag.opened_at, tz_of(policy)).date():
-        raise SupportError(
+    if meeting.held_on < local_date(flag.opened_at, policy):
+        raise Refused.one(
             "flag.meeting_before_flag",
             "A meeting held before the flag was raised cannot close it.",
             "meeting_id",
@@ -659,7 +596,7 @@ def observation_record(
     _check_day(day, today, "observed_on")
     signs = _check_signs(signs)
     if not signs and not note.strip():
-        raise SupportError(
+        raise Refused.one(
             "observation.empty", "Tick at least one sign or write what you noticed.", "signs"
         )
     observation = Observation.objects.create(
@@ -758,7 +695,7 @@ def psych_book(*, by: Viewer, officer: Person, starts_at: dt.datetime) -> Appoin
     """Book a psychological assessment (a new booking replaces one not yet attended)."""
     _require_welfare_lead(by, officer)
     if starts_at <= clock.now():
-        raise SupportError(
+        raise Refused.one(
             "appointment.in_past",
             "Book a time still to come; record a past assessment as attended instead.",
             "starts_at",
@@ -767,7 +704,7 @@ def psych_book(*, by: Viewer, officer: Person, starts_at: dt.datetime) -> Appoin
     Appointment.objects.filter(
         officer=officer, kind=AppointmentKind.PSYCH_ASSESSMENT, state=AppointmentState.BOOKED
     ).update(state=AppointmentState.CANCELLED)
-    local = timezone.localtime(starts_at, tz_of(policy))
+    local = starts_at.astimezone(zone_of(policy))
     appointment = Appointment.objects.create(
         force_id=officer.force_id,
         officer=officer,
@@ -800,13 +737,13 @@ def psych_attendance_record(*, by: Viewer, appointment: Appointment, attended: b
         appointment.kind != AppointmentKind.PSYCH_ASSESSMENT
         or appointment.state != AppointmentState.BOOKED
     ):
-        raise SupportError(
+        raise Refused.one(
             "appointment.not_booked",
             "Attendance is recorded once, for a booked assessment.",
             "appointment",
         )
     if appointment.starts_at is not None and appointment.starts_at > clock.now():
-        raise SupportError(
+        raise Refused.one(
             "appointment.not_yet",
             "This assessment has not started yet; record attendance after it.",
             "appointment",
@@ -862,14 +799,11 @@ def welfare_day_book(*, by: Viewer, day: dt.date) -> Appointment:
     policy = policy_for(officer.force_id)
     today = today_for(policy)
     if day < today:
-        raise SupportError("welfare_day.in_past", "Choose a day from today onwards.", "day")
+        raise Refused.one("welfare_day.in_past", "Choose a day from today onwards.", "day")
     ob = _earliest_outstanding(officer, "welfare_day")
     if ob is not None and ob.effective_due_on != day:
         previous = ob.effective_due_on
-        try:
-            record = rules.reschedule(ob.as_record(), day, today)
-        except rules.SupportRefused as exc:
-            raise _from_rule(exc) from exc
+        record = rules.reschedule(ob.as_record(), day, today)
         _apply(
             ob,
             record,
@@ -913,7 +847,7 @@ def time_away_take(*, by: Viewer, kind: str = "short_break") -> TimeAway:
     """Time away: one click, no approval, no reason. The supervisor is told, to cover work."""
     officer = _require_self(by)
     if kind not in rules.TIME_AWAY_CODES:
-        raise SupportError(
+        raise Refused.one(
             "time_away.kind_unknown",
             f"Choose one of: {', '.join(rules.TIME_AWAY_CODES)}.",
             "kind",
@@ -969,14 +903,14 @@ def coping_share(*, by: Viewer, title: str, text: str, anonymous: bool) -> Copin
     officer = _require_self(by)
     title, text = title.strip(), text.strip()
     if not title:
-        raise SupportError("coping.title_missing", "Give it a short title.", "title")
+        raise Refused.one("coping.title_missing", "Give it a short title.", "title")
     if len(title) > 120:
-        raise SupportError("coping.title_long", "Keep the title under 120 characters.", "title")
+        raise Refused.one("coping.title_long", "Keep the title under 120 characters.", "title")
     if not text:
-        raise SupportError("coping.text_missing", "Describe what helps.", "text")
+        raise Refused.one("coping.text_missing", "Describe what helps.", "text")
     teams = team_ids_of(officer)
     if not teams:
-        raise SupportError("coping.no_team", "You are not in a team to share with yet.")
+        raise Refused.one("coping.no_team", "You are not in a team to share with yet.")
     return CopingStrategy.objects.create(
         force_id=officer.force_id,
         team_id=teams[0],
@@ -993,9 +927,9 @@ def coping_mark_helpful(*, by: Viewer, strategy: CopingStrategy) -> bool:
     """Mark a teammate's strategy as helpful; once per person (a second mark changes nothing)."""
     person = _require_self(by)
     if strategy.team_id not in team_ids_of(person):
-        raise SupportError("not_found", "Not found, or you do not have access to it.", None, 404)
+        raise Refused.one("not_found", "Not found, or you do not have access to it.", None, 404)
     if strategy.author_id == person.pk:
-        raise SupportError("coping.own", "You cannot mark your own strategy as helpful.")
+        raise Refused.one("coping.own", "You cannot mark your own strategy as helpful.")
     try:
         with transaction.atomic():
             HelpfulMark.objects.create(strategy=strategy, person=person, at=clock.now())
@@ -1018,7 +952,7 @@ def unexpected_exposure_recorded(
     ``source_ref`` names the exposure record (``"session:42"``): calling twice does nothing new.
     """
     policy = policy_for(officer.force_id, occurred_at)
-    day = timezone.localtime(occurred_at, tz_of(policy)).date()
+    day = local_date(occurred_at, policy)
     planned = rules.plan_debrief(source_ref, day, policy)
     ob = _create_obligation(
         officer_id=officer.pk, force_id=officer.force_id, planned=planned, source_ref=source_ref
@@ -1051,13 +985,11 @@ def case_closed(*, officers: Iterable[Person], case_ref: str, by: Viewer) -> lis
         raise _denied("Only a supervisor or the welfare lead marks a case closed.")
     case_ref = case_ref.strip()
     if not case_ref:
-        raise SupportError("case.ref_missing", "Give the case reference.", "case_ref")
+        raise Refused.one("case.ref_missing", "Give the case reference.", "case_ref")
     created = []
     for officer in officers:
         if officer.force_id != by.force_id:
-            raise SupportError(
-                "not_found", "Not found, or you do not have access to it.", None, 404
-            )
+            raise Refused.one("not_found", "Not found, or you do not have access to it.", None, 404)
         policy = policy_for(officer.force_id)
         source_ref = f"case:{case_ref}"
         planned = rules.plan_debrief(source_ref, today_for(policy), policy)
@@ -1085,13 +1017,13 @@ def case_closed(*, officers: Iterable[Person], case_ref: str, by: Viewer) -> lis
 
 
 @transaction.atomic
-def officer_left_team(*, officer: Person, by: Viewer | None) -> int:
+def obligations_stop(*, officer: Person, by: Viewer | None, reason: str = "") -> int:
     """The officer has left the team: their outstanding obligations stop (state ``stopped``,
     with an entry in each one's history), so nothing more is planned, due or escalated.
     Done, missed and stopped ones stay as they are. Returns how many were stopped.
 
-    Called by the moves app inside its own transaction, after its own access checks (the
-    officer's role has ended by then, so planning finds nothing new for them either).
+    Registered (``apps.py``) to run inside ``people.services.membership_end``, after its
+    access check (the officer's role has ended by then, so planning finds nothing new either).
     """
     now = clock.now()
     stopped = 0
@@ -1105,7 +1037,7 @@ def officer_left_team(*, officer: Person, by: Viewer | None) -> int:
             at=now,
             by=by.person if by else None,
             by_role=by.role if by else "system",
-            note="The officer left the team.",
+            note=f"The officer left the team. {reason}".strip(),
         )
         stopped += 1
     return stopped

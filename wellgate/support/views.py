@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from wellgate import clock
+from wellgate import calendar, clock
+from wellgate.errors import Refused
 from wellgate.flags.models import State
 from wellgate.flags.queries import flags_visible_to
-from wellgate.flags.services import FlagError
 from wellgate.notify import ical
+from wellgate.pages import form_refusal, paginate
 from wellgate.people.access import can
 from wellgate.people.models import Person, Role
 from wellgate.people.services import access_log_record_many
@@ -35,8 +36,6 @@ from wellgate.support.forms import (
     WelfareDayForm,
 )
 from wellgate.support.models import MEETING_KINDS, NEUTRAL_LABELS, Obligation, ObligationEvent
-from wellgate.support.services import SupportError
-from wellgate.web import add_refusal, paginate
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def _rows(obligations: Any, today: dt.date, with_events: bool = True) -> list[Ro
 
 
 def _today(force_id: int) -> dt.date:
-    return services.today_for(services.policy_for(force_id))
+    return calendar.today_for(services.policy_for(force_id))
 
 
 def _log_list(request: HttpRequest, people: Any, what: str) -> None:
@@ -90,7 +89,7 @@ def my_support(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     officer = viewer.person
     policy = services.policy_for(officer.force_id)
-    today = services.today_for(policy)
+    today = calendar.today_for(policy)
     history = paginate(request, queries.history_of(officer), per_page=10)
     return render(
         request,
@@ -117,8 +116,8 @@ def time_away(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     try:
         services.time_away_take(by=viewer, kind=request.POST.get("kind") or "short_break")
-    except SupportError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, "Recorded. Take the time you need: nobody has to approve it.")
     return redirect("my_support")
@@ -131,8 +130,8 @@ def welfare_day(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.welfare_day_book(by=viewer, day=form.cleaned_data["day"])
-        except SupportError as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             messages.success(
                 request, f"Welfare day booked for {rules.long_date(form.cleaned_data['day'])}."
@@ -185,8 +184,8 @@ def coping(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.coping_share(by=viewer, **form.cleaned_data)
-        except SupportError as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             messages.success(request, "Shared with your team. Thank you.")
             return redirect("coping")
@@ -209,8 +208,8 @@ def coping_helpful(request: HttpRequest) -> HttpResponse:
     strategy = get_object_or_404(queries.coping_for(viewer), pk=int(raw))
     try:
         services.coping_mark_helpful(by=viewer, strategy=strategy)
-    except SupportError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     if request.htmx:  # type: ignore[attr-defined]
         strategy = queries.coping_for(viewer).get(pk=strategy.pk)
         return render(request, "support/helpful.html", {"s": strategy})
@@ -301,8 +300,8 @@ def meeting_new(request: HttpRequest, person: Person) -> HttpResponse:
                 obligation=data["obligation"],
                 closes_flag=data.get("closes_flag"),
             )
-        except (SupportError, FlagError) as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             label = NEUTRAL_LABELS[data["kind"]]
             messages.success(request, f"{label} recorded for {person.full_name}.")
@@ -322,8 +321,8 @@ def observation_new(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _, flag = services.observation_record(by=viewer, officer=person, **form.cleaned_data)
-        except SupportError as exc:
-            add_refusal(form, exc.field, exc.message)
+        except Refused as exc:
+            form_refusal(form, exc)
         else:
             extra = " An amber flag is open until a conversation is recorded." if flag else ""
             messages.success(request, f"Observation recorded.{extra}")
@@ -362,11 +361,11 @@ def obligation_act(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{ob.label} recorded as missed.")
         else:
             if data["on"] is None:
-                raise SupportError("invalid.missing", "Choose the new date.", "on")
+                raise Refused.one("invalid.missing", "Choose the new date.", "on")
             services.obligation_reschedule(by=viewer, obligation=ob, to=data["on"])
             messages.success(request, f"{ob.label} moved to {rules.long_date(data['on'])}.")
-    except SupportError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     return redirect(target)
 
 
@@ -457,7 +456,7 @@ def psych(request: HttpRequest) -> HttpResponse:
         if action == "book" and book.is_valid():
             data = book.cleaned_data
             policy = services.policy_for(viewer.force_id)
-            starts = dt.datetime.combine(data["day"], data["time"], tzinfo=services.tz_of(policy))
+            starts = dt.datetime.combine(data["day"], data["time"], tzinfo=calendar.zone_of(policy))
             services.psych_book(by=viewer, officer=data["officer"], starts_at=starts)
             messages.success(
                 request, f"Assessment booked for {data['officer'].full_name}; they have been told."
@@ -470,10 +469,10 @@ def psych(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"Attendance recorded for {data['officer'].full_name}.")
             return redirect("force_support")
-    except SupportError as exc:
+    except Refused as exc:
         form = book if action == "book" else attended
-        field = {"starts_at": "day", "attended_on": "attended_on"}.get(exc.field or "")
-        add_refusal(form, field, exc.message)
+        names = {"starts_at": "day", "attended_on": "attended_on"}
+        form_refusal(form, exc, place=lambda d: names.get(d.field or ""))
     return render(
         request,
         "support/psych.html",
@@ -494,8 +493,8 @@ def psych_attendance(request: HttpRequest) -> HttpResponse:
     attended = request.POST.get("attended") == "yes"
     try:
         services.psych_attendance_record(by=viewer, appointment=appointment, attended=attended)
-    except SupportError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        messages.error(request, str(exc))
     else:
         what = "attended" if attended else "not attended"
         messages.success(request, f"Recorded as {what} for {appointment.officer.full_name}.")
@@ -506,7 +505,7 @@ def psych_attendance(request: HttpRequest) -> HttpResponse:
 def escalations(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     policy = services.policy_for(viewer.force_id)
-    today = services.today_for(policy)
+    today = calendar.today_for(policy)
     level = "senior_leader" if viewer.role == Role.SENIOR_LEADER else "welfare_lead"
     if level == "senior_leader":
         # Only what is addressed to them, each naming its officer: nothing else of anyone.

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wellgate.errors import Refused
 from wellgate.exposure import services
 from wellgate.exposure.forms import COUNT_LABELS
 from wellgate.people.models import Force, Team
@@ -53,11 +54,11 @@ class Command(BaseCommand):
                 outcome = services.case_import(
                     by=None, force=force, stream=stream, case_ref=options["case_ref"], team=team
                 )
-            except services.ExposureError as exc:
+            except Refused as exc:
                 raise CommandError(
                     " ".join(
                         d.message + (" (--case-ref)" if d.field == "case_ref" else "")
-                        for d in exc.details()
+                        for d in exc.details
                     )
                 ) from exc
         case, summary = outcome.case, outcome.summary

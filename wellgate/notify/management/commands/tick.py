@@ -37,14 +37,21 @@ class Command(BaseCommand):
         if loop is not None and loop < 1:
             raise CommandError("--loop needs a number of seconds of at least 1.")
         while True:
-            self._once(moment)
+            ok = self._once(moment)
             if loop is None:
+                if not ok:
+                    # After the summary, so the steps that ran are still reported.
+                    raise CommandError("One or more steps failed; see the log above.")
                 return
-            time.sleep(loop)
+            time.sleep(loop)  # a failed step is retried on the next round
 
-    def _once(self, moment: dt.datetime | None) -> None:
+    def _once(self, moment: dt.datetime | None) -> bool:
         at = moment or clock.now()
         with clock.frozen_at(at):
-            done = run_all(at)
-        summary = ", ".join(f"{name}: {n}" for name, n in done.items())
+            result = run_all(at)
+        summary = ", ".join(
+            [f"{name}: {n}" for name, n in result.done.items()]
+            + [f"{name}: FAILED" for name in result.failed]
+        )
         self.stdout.write(f"tick {at.isoformat(timespec='seconds')} {summary}")
+        return result.ok

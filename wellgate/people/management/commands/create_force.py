@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wellgate.people.services import PeopleRefused, force_create
+from wellgate.errors import Refused
+from wellgate.people.services import force_create
 
 
 class Command(BaseCommand):
@@ -28,8 +29,8 @@ class Command(BaseCommand):
                 admin_name=options["admin_name"],
                 by=None,
             )
-        except PeopleRefused as exc:
-            raise CommandError(exc.message) from exc
+        except Refused as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"Force {force.name} ({force.slug}) created.")
         self.stdout.write(
             f"Administrator {admin.email}, one-time password (to be changed at first sign-in): "

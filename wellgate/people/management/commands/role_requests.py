@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wellgate.errors import Refused
 from wellgate.people.models import RoleRequest, RoleRequestState
-from wellgate.people.services import PeopleRefused, role_request_approve
+from wellgate.people.services import role_request_approve
 
 
 class Command(BaseCommand):
@@ -29,8 +30,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No role request {options['request_id']}.")
             try:
                 grant = role_request_approve(by=None, request=request)
-            except PeopleRefused as exc:
-                raise CommandError(exc.message) from exc
+            except Refused as exc:
+                raise CommandError(str(exc)) from exc
             self.stdout.write(f"Approved: {grant.person.email} is {grant.get_role_display()}.")
             return
         pending = RoleRequest.objects.filter(state=RoleRequestState.PENDING).select_related(

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wellgate.errors import Refused
 from wellgate.people.models import Person
 from wellgate.people.queries import current_roles
-from wellgate.people.services import PeopleRefused, token_create
+from wellgate.people.services import token_create
 
 
 class Command(BaseCommand):
@@ -43,8 +44,8 @@ class Command(BaseCommand):
                 role=role,
                 is_service=options["service"],
             )
-        except PeopleRefused as exc:
-            raise CommandError(exc.message) from exc
+        except Refused as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Token {token.prefix}… for {person.email} as {role}, scope {token.scope}:"
         )
