@@ -84,6 +84,7 @@ def test_every_app_that_holds_membership_registered_its_part_of_leaving():
         "flags.hand_over",
         "support.obligations",
         "pathway.left_team",
+        "moves.escalations",
     ]
 
 
@@ -163,3 +164,21 @@ def test_deactivating_twice_is_one_leaving_and_a_non_officer_keeps_their_roles(w
         is_active=False,
     )
     assert RoleGrant.objects.current().filter(person=world.supervisor).exists()
+
+
+def test_an_open_request_to_leave_stops_escalating_when_the_officer_leaves_by_another_door(
+    world: World,
+):
+    from wellgate.moves.models import MoveBreach
+
+    def ask_then_end_role(joiner: Person) -> None:
+        ask_to_leave(joiner)  # nobody acknowledges it: its deadlines would escalate
+        grant = RoleGrant.objects.get(person=joiner, role=Role.OFFICER)
+        login(Client(), world.administrator).post(
+            f"/manage/people/{joiner.pk}/", {"action": "end_role", "grant": grant.pk}
+        )
+
+    joiner = leave_and_wait(world, ask_then_end_role, days=30)
+    assert_left_the_team(world, joiner)
+    assert joiner.move_requests.get().escalation_complete
+    assert not MoveBreach.objects.filter(request__officer=joiner).exists()

@@ -370,3 +370,11 @@ def breaches_send(*, now: dt.datetime) -> int:
         for pk in ids:
             sent += _escalate_one(pk, today=today, recipients=recipients)
     return sent
+
+
+def escalations_stop(*, officer: Person, by: Viewer, reason: str) -> int:
+    """The officer left the team by another door (their role ended, their account closed):
+    an open request to leave no longer escalates. It stays on record as it was."""
+    return MoveRequest.objects.filter(
+        officer=officer, state__in=OPEN_STATES, escalation_complete=False
+    ).update(escalation_complete=True)
