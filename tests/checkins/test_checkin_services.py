@@ -13,7 +13,7 @@ from django.db import connection
 from tests.checkins.helpers import instrument, lowest, summing_to
 from tests.factories import World, make_flag, make_force, make_person, refused, viewer
 from wellgate import clock
-from wellgate.checkins import catalogue, rules, services
+from wellgate.checkins import catalogue, instruments_loader, rules, services
 from wellgate.checkins.models import CheckIn, CheckInSkip, ConversationNudge
 from wellgate.flags.models import Flag
 from wellgate.flags.queries import flags_visible_to
@@ -416,10 +416,10 @@ def test_the_full_set_comes_back_after_the_policy_months(world: World):
 
 def test_a_broken_instrument_file_stops_wellgate_starting_with_the_problem_named(monkeypatch):
     def broken() -> dict:
-        raise rules.InstrumentError([("phq9.json: bands.total", "No band covers 27.")])
+        raise instruments_loader.InstrumentError([("phq9.json: bands.total", "No band covers 27.")])
 
     catalogue.instruments.cache_clear()
-    monkeypatch.setattr(rules, "load_shipped", broken)
+    monkeypatch.setattr(instruments_loader, "load_shipped", broken)
     try:
         with pytest.raises(ImproperlyConfigured, match="phq9.json: bands.total: No band covers 27"):
             catalogue.instruments()

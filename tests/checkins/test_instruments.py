@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from wellgate.checkins import rules
-from wellgate.checkins.rules import InstrumentError, load_instrument, load_shipped
+from wellgate.checkins import instruments_loader, rules
+from wellgate.checkins.instruments_loader import InstrumentError, load_instrument, load_shipped
 
 INSTRUMENTS = Path(rules.__file__).parent / "instruments"
 
@@ -260,7 +260,7 @@ def test_a_broken_shipped_file_is_refused_naming_the_file(tmp_path, monkeypatch)
     folder = types.SimpleNamespace(
         files=lambda package: types.SimpleNamespace(joinpath=lambda name: tmp_path)
     )
-    monkeypatch.setattr(rules, "resources", folder)
+    monkeypatch.setattr(instruments_loader, "resources", folder)
 
     with pytest.raises(InstrumentError) as caught:
         load_shipped()

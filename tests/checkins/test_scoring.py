@@ -4,12 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wellgate.checkins.instruments_loader import load_shipped
 from wellgate.checkins.rules import (
     Change,
     Instrument,
     Score,
     changes,
-    load_shipped,
     score,
 )
 from wellgate.errors import Refused

@@ -257,13 +257,15 @@ def test_the_officers_log_form_offers_only_their_teams_cases(world: World, bravo
     with pytest.raises(Refused) as caught:
         services.session_record(
             by=viewer(world.officer),
-            officer=world.officer,
-            started_at=at(9, 10),
-            ended_at=at(9, 10, 30),
-            max_category="C",
-            media=["image"],
-            mentor_present=True,
-            case=bravo,
+            entry=services.SessionInput(
+                officer=world.officer,
+                started_at=at(9, 10),
+                ended_at=at(9, 10, 30),
+                max_category="C",
+                media=["image"],
+                mentor_present=True,
+                case=bravo,
+            ),
         )
     assert caught.value.status == 404
 

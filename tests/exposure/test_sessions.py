@@ -32,7 +32,9 @@ def record(world: World, by: Any = None, **kw: Any) -> services.SessionOutcome:
         "mentor_present": True,
     }
     args.update(kw)
-    return services.session_record(by=by or viewer(args["officer"], Role.OFFICER), **args)
+    return services.session_record(
+        by=by or viewer(args["officer"], Role.OFFICER), entry=services.SessionInput(**args)
+    )
 
 
 def written() -> tuple[int, int, int, int]:

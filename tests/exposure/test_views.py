@@ -57,12 +57,14 @@ def test_the_log_form_shows_what_the_clearance_allows_and_the_time_used(world: W
     walk_to(world, "cat_c")
     services.session_record(
         by=viewer(world.officer),
-        officer=world.officer,
-        started_at=at(9, 9),
-        ended_at=at(9, 9, 30),
-        max_category="C",
-        media=["image"],
-        mentor_present=True,
+        entry=services.SessionInput(
+            officer=world.officer,
+            started_at=at(9, 9),
+            ended_at=at(9, 9, 30),
+            max_category="C",
+            media=["image"],
+            mentor_present=True,
+        ),
     )
     page = officer_client(world).get(f"/people/{world.officer.pk}/exposure/log/")
     html = page.content.decode()
@@ -219,12 +221,14 @@ def test_my_exposure_lists_sessions_and_the_supervisor_sees_the_same(world: Worl
     walk_to(world, "cat_c")
     services.session_record(
         by=viewer(world.officer),
-        officer=world.officer,
-        started_at=at(9, 9),
-        ended_at=at(9, 9, 30),
-        max_category="C",
-        media=["image"],
-        mentor_present=False,
+        entry=services.SessionInput(
+            officer=world.officer,
+            started_at=at(9, 9),
+            ended_at=at(9, 9, 30),
+            max_category="C",
+            media=["image"],
+            mentor_present=False,
+        ),
     )
     mine = officer_client(world).get(f"/people/{world.officer.pk}/exposure/").content.decode()
     assert "My exposure" in mine and "No mentor recorded" in mine and "Log a session" in mine
@@ -245,13 +249,15 @@ def test_my_exposure_lists_sessions_and_the_supervisor_sees_the_same(world: Worl
 def _log(officer, start: dt.datetime, minutes: int, **kw: Any) -> None:  # type: ignore[no-untyped-def]
     services.session_record(
         by=viewer(officer, Role.OFFICER),
-        officer=officer,
-        started_at=start,
-        minutes=minutes,
-        max_category=kw.pop("max_category", "C"),
-        media=["image"],
-        mentor_present=kw.pop("mentor_present", True),
-        **kw,
+        entry=services.SessionInput(
+            officer=officer,
+            started_at=start,
+            minutes=minutes,
+            max_category=kw.pop("max_category", "C"),
+            media=["image"],
+            mentor_present=kw.pop("mentor_present", True),
+            **kw,
+        ),
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wellgate.aggregates import suppress_small, total_or_none
 from wellgate.moves import rules
 from wellgate.moves.rules import Progress
 from wellgate.policy.rules import PolicySettings
@@ -53,15 +54,15 @@ def test_deadline_outcomes_for_leaders() -> None:
 
 
 def test_small_cells_are_hidden_and_one_more_so_none_can_be_worked_out() -> None:
-    assert rules.suppress_small({"open": 5, "moved": 9, "withdrawn": 0}, 5) == {
+    assert suppress_small({"open": 5, "moved": 9, "withdrawn": 0}, 5) == {
         "open": None,
         "moved": 9,
         "withdrawn": None,
     }
-    assert rules.suppress_small({"a": 6, "b": 7, "c": 8}, 5) == {"a": 6, "b": 7, "c": 8}
-    assert rules.suppress_small({"a": 1, "b": 2}, 5) == {"a": None, "b": None}
-    assert rules.total_or_none({"a": 1, "b": 2}, 5) is None
-    assert rules.total_or_none({"a": 3, "b": 2}, 5) == 5
+    assert suppress_small({"a": 6, "b": 7, "c": 8}, 5) == {"a": 6, "b": 7, "c": 8}
+    assert suppress_small({"a": 1, "b": 2}, 5) == {"a": None, "b": None}
+    assert total_or_none({"a": 1, "b": 2}, 5) is None
+    assert total_or_none({"a": 3, "b": 2}, 5) == 5
 
 
 @given(
@@ -71,23 +72,23 @@ def test_small_cells_are_hidden_and_one_more_so_none_can_be_worked_out() -> None
     k=st.integers(2, 10),
 )
 def test_no_hidden_cell_can_be_recovered_from_the_total(counts: dict[str, int], k: int) -> None:
-    shown = rules.suppress_small(counts, k)
+    shown = suppress_small(counts, k)
     hidden = [name for name, n in shown.items() if n is None]
     for name, n in shown.items():
         assert n is None or (n == counts[name] and n >= k)
     # Never exactly one hidden cell beside a shown total: subtraction would reveal it.
-    if rules.total_or_none(counts, k) is not None:
+    if total_or_none(counts, k) is not None:
         assert len(hidden) != 1
 
 
 def test_a_cell_about_fewer_than_k_people_is_hidden_however_many_requests() -> None:
     # One officer who asked six times is still one person.
-    assert rules.suppress_small({"withdrawn": 6, "open": 0}, 5, {"withdrawn": 1, "open": 0}) == {
+    assert suppress_small({"withdrawn": 6, "open": 0}, 5, {"withdrawn": 1, "open": 0}) == {
         "withdrawn": None,
         "open": None,
     }
-    assert rules.total_or_none({"withdrawn": 6}, 5, people=1) is None
-    assert rules.suppress_small({"a": 6, "b": 5, "c": 9}, 5, {"a": 5, "b": 5, "c": 9}) == {
+    assert total_or_none({"withdrawn": 6}, 5, people=1) is None
+    assert suppress_small({"a": 6, "b": 5, "c": 9}, 5, {"a": 5, "b": 5, "c": 9}) == {
         "a": 6,
         "b": 5,
         "c": 9,

@@ -6,8 +6,9 @@ import functools
 
 from django.core.exceptions import ImproperlyConfigured
 
-from wellgate.checkins import rules
-from wellgate.checkins.rules import Instrument, InstrumentError
+from wellgate.checkins import instruments_loader, rules
+from wellgate.checkins.instruments_loader import InstrumentError
+from wellgate.checkins.rules import Instrument
 
 # The order the officer is offered them in: the short pulse, the fuller set, then WHO-5.
 ORDER = (rules.PULSE, *rules.FULL_SET, "who5")
@@ -17,7 +18,7 @@ ORDER = (rules.PULSE, *rules.FULL_SET, "who5")
 def instruments() -> dict[str, Instrument]:
     """Every shipped instrument by id; a broken file stops Wellgate starting, naming the problem."""
     try:
-        found = rules.load_shipped()
+        found = instruments_loader.load_shipped()
     except InstrumentError as exc:
         raise ImproperlyConfigured(
             "A check-in instrument in wellgate/checkins/instruments/ cannot be used: "

@@ -88,12 +88,14 @@ def _log(
     with clock.frozen_at(end + dt.timedelta(minutes=5)):
         return services.session_record(
             by=_as(demo, login, Role.OFFICER),
-            officer=demo.people[login],
-            started_at=start,
-            ended_at=end,
-            max_category=kw.pop("max_category", "C"),
-            media=kw.pop("media", ["image"]),
-            **kw,
+            entry=services.SessionInput(
+                officer=demo.people[login],
+                started_at=start,
+                ended_at=end,
+                max_category=kw.pop("max_category", "C"),
+                media=kw.pop("media", ["image"]),
+                **kw,
+            ),
         )
 
 

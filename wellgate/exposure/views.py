@@ -155,19 +155,21 @@ def session_log(request: HttpRequest, person: Person) -> HttpResponse:
         try:
             outcome = services.session_record(
                 by=viewer,
-                officer=person,
-                started_at=data["started_at"],
-                ended_at=data["ended_at"],
-                minutes=data["minutes"],
-                max_category=data["max_category"],
-                media=data["media_viewed"],
-                counts=form.counts(),
-                mentor_present=data["mentor_present"],
-                case=queries.case_by_id(person.force_id, data["case"]),
-                work_package=queries.package_by_id(person.force_id, data["work_package"]),
-                break_minutes=data["break_minutes"],
-                source=Source.WEB,
-                timer=timer if timer is not None and timer.stopped_at is not None else None,
+                entry=services.SessionInput(
+                    officer=person,
+                    started_at=data["started_at"],
+                    ended_at=data["ended_at"],
+                    minutes=data["minutes"],
+                    max_category=data["max_category"],
+                    media=data["media_viewed"],
+                    counts=form.counts(),
+                    mentor_present=data["mentor_present"],
+                    case=queries.case_by_id(person.force_id, data["case"]),
+                    work_package=queries.package_by_id(person.force_id, data["work_package"]),
+                    break_minutes=data["break_minutes"],
+                    source=Source.WEB,
+                    timer=timer if timer is not None and timer.stopped_at is not None else None,
+                ),
             )
         except Refused as exc:
             if exc.status == 404:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from wellgate.aggregates import suppress_small, total_or_none
 from wellgate.calendar import local_date
 from wellgate.moves import rules
 from wellgate.moves.models import OPEN_STATES, MoveBreach, MoveEvent, MoveRequest
@@ -206,7 +207,7 @@ def summary(force_id: int, policy: PolicySettings, today: dt.date) -> Summary:
     def shown(cells: dict[str, list[int]]) -> dict[str, int | None]:
         counts = {name: len(ids) for name, ids in cells.items()}
         people = {name: len(set(ids)) for name, ids in cells.items()}
-        return rules.suppress_small(counts, k, people)
+        return suppress_small(counts, k, people)
 
     everyone = {officer for ids in states.values() for officer in ids}
     state_cells = shown(states)
@@ -218,9 +219,7 @@ def summary(force_id: int, policy: PolicySettings, today: dt.date) -> Summary:
         )
     return Summary(
         k=k,
-        total=rules.total_or_none(
-            {name: len(ids) for name, ids in states.items()}, k, len(everyone)
-        ),
+        total=total_or_none({name: len(ids) for name, ids in states.items()}, k, len(everyone)),
         states=[Cell(name, label, state_cells[name]) for name, label in STATE_GROUPS],
         stages=stages,
     )

@@ -4,7 +4,7 @@
 stage, clearance, pause, and the unmet requirements of the next gate. ``decide`` says whether a
 proposed event may be written; the service writes an event only when it returns ``[]``.
 
-Pure: the standard library and ``wellgate.policy.rules`` only. No ORM and no clock: ``now`` is
+Pure: the standard library, ``wellgate.policy.rules``, ``events.py`` and ``gate.py`` only. No ORM and no clock: ``now`` is
 always passed in, and every gate timing uses the server's ``recorded_at``.
 """
 
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime
 
-from wellgate.calendar import zone_of
 from wellgate.errors import Detail
-from wellgate.policy.rules import CATEGORY_RANK, PolicySettings, Stage
+from wellgate.pathway.events import NO_CLEARANCE, Clearance, Event
+from wellgate.pathway.gate import GateContext
+from wellgate.pathway.gate import unmet as unmet_requirements
+from wellgate.policy.rules import PolicySettings, Stage
 
 EVENT_TYPES = (
     "joined",
@@ -54,67 +56,6 @@ _EVIDENCE_RECORDERS: dict[str, tuple[str, ...]] = {
     "readiness_declared": ("officer",),
     "signed_off": SIGNERS,
 }
-
-
-@dataclass(frozen=True)
-class Clearance:
-    """What an officer may view: the highest category, the media, and whether only supervised."""
-
-    max_category: str | None  # None: may view nothing; else "C" | "B" | "A"
-    media: tuple[str, ...]
-    supervised: bool  # True: only with a mentor present
-
-    def meet(self, other: Clearance | None) -> Clearance:
-        """The lower of the two on every axis (``None``: nothing recorded, so no cap)."""
-        if other is None:
-            return self
-        lower = min(self.max_category, other.max_category, key=_rank)
-        media = tuple(m for m in self.media if m in other.media)
-        return Clearance(lower, media, self.supervised or other.supervised)
-
-    def covers(self, other: Clearance) -> bool:
-        """True when this allows at least everything ``other`` allows."""
-        return (
-            _rank(self.max_category) >= _rank(other.max_category)
-            and set(other.media) <= set(self.media)
-            and (other.supervised or not self.supervised)
-        )
-
-
-def _rank(category: str | None) -> int:
-    return CATEGORY_RANK.get(category, len(CATEGORY_RANK))  # an unknown code never wins a meet
-
-
-NO_CLEARANCE = Clearance(None, (), True)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One entry of an officer's pathway log."""
-
-    type: str
-    subject_id: int  # the officer whose pathway this is
-    actor_id: int  # who recorded it
-    by_role: str  # the role the actor acted in (one of ROLES)
-    recorded_at: datetime  # server time (aware); all gate timing uses this
-    occurred_at: datetime  # when it happened, as the user said (never in the future)
-    ready: bool | None = None  # readiness_declared only
-    stage: str | None = None  # advanced / stepped_back: the target stage
-    note: str = ""
-    # joined / advanced / stepped_back: the clearance this decision granted, and the number of
-    # the policy version it was granted under (0: the defaults). None: recorded before grants
-    # were kept, so the stage of the current policy stands in for it.
-    grant: Clearance | None = None
-    policy_version: int | None = None
-
-
-@dataclass(frozen=True)
-class GateContext:
-    """Facts owned by other apps that a gate depends on, passed in by the caller."""
-
-    open_flags: int = 0  # open flags everyone responsible may see (never a private one)
-    psych_assessments: tuple[datetime, ...] = ()  # when assessments were attended
-    welfare_hold: bool = False  # the welfare lead holds the pathway (on a matter not named)
 
 
 @dataclass(frozen=True)
@@ -288,203 +229,12 @@ def _lower(held: Clearance | None, grant: Clearance | None) -> Clearance | None:
     return held.meet(grant)
 
 
-# --------------------------------------------------------------------------- wording
-
-
-def _zone(policy: PolicySettings) -> tzinfo:
-    try:
-        return zone_of(policy)
-    except ValueError:
-        return UTC  # a policy is validated before use; never fail a read over wording
-
-
-def _day(at: datetime, policy: PolicySettings) -> str:
-    local = at.astimezone(_zone(policy))
-    return f"{local.day} {local:%B %Y}"
-
-
-def _moment(at: datetime, policy: PolicySettings) -> str:
-    local = at.astimezone(_zone(policy))
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 # --------------------------------------------------------------------------- gate
 
 
 def _gate(rp: _Replay, policy: PolicySettings, now: datetime, context: GateContext) -> list[Detail]:
     """Unmet requirements for entering the next stage (ignores suspension)."""
-    if rp.stage_index + 1 >= len(policy.stages):
-        return []
-    target = policy.stages[rp.stage_index + 1]
-    gate = policy.gate
-    ev = rp.since
-    unmet: list[Detail] = []
-
-    def positions(kind: str) -> list[int]:
-        return [k for k, e in enumerate(ev) if e.type == kind]
-
-    # Readiness must follow this position (the qualifying conversation); -1: anywhere.
-    readiness_after = -1
-    conversation_ok = True
-    if rp.stage_index == 0:
-        for kind, code, message in (
-            (
-                "briefing_given",
-                "gate.briefing",
-                "Have the categories explained to you in conversation by your supervisor "
-                "or mentor.",
-            ),
-            (
-                "guidance_acknowledged",
-                "gate.guidance",
-                "Read the wellbeing guidance and acknowledge it.",
-            ),
-            ("mentor_assigned", "gate.mentor", "Your supervisor assigns you a mentor."),
-        ):
-            if not positions(kind):
-                unmet.append(Detail(code, message))
-    else:
-        sessions = positions("supervised_session")
-        if len(sessions) < gate.min_supervised_sessions:
-            unmet.append(
-                Detail(
-                    "gate.supervised_sessions",
-                    f"{len(sessions)} of "
-                    f"{_plural(gate.min_supervised_sessions, 'supervised session')} done at this "
-                    "stage.",
-                )
-            )
-        # The reflection period runs from the first session; a zero-day period needs none.
-        if gate.reflection_days > 0:
-            days = _plural(gate.reflection_days, "day")
-            if not sessions:
-                unmet.append(
-                    Detail(
-                        "gate.reflection_period",
-                        f"The {days} reflection period starts at your first supervised session "
-                        "at this stage.",
-                    )
-                )
-            else:
-                first = ev[sessions[0]].recorded_at
-                ends = first + timedelta(days=gate.reflection_days)
-                if now < ends:
-                    unmet.append(
-                        Detail(
-                            "gate.reflection_period",
-                            f"Wait until {_moment(ends, policy)}: the reflection period is "
-                            f"{days} from your first session at this stage "
-                            f"({_day(first, policy)}).",
-                        )
-                    )
-        last_session = sessions[-1] if sessions else -1
-        talks = [k for k in positions("reflection_discussed") if k > last_session]
-        if talks:
-            readiness_after = talks[0]
-        else:
-            conversation_ok = False
-            unmet.append(
-                Detail(
-                    "gate.reflection_discussion",
-                    "Talk it through with your supervisor or mentor after your last session."
-                    if sessions
-                    else "Talk it through with your supervisor or mentor.",
-                )
-            )
-
-    readiness = positions("readiness_declared")
-    ready_at: int | None = None
-    if not readiness:
-        unmet.append(
-            Detail(
-                "gate.readiness",
-                "Say when you feel able to view more: only you can declare that you are ready.",
-            )
-        )
-    else:
-        latest = ev[readiness[-1]]
-        if not latest.ready:
-            # A "no" cancels every earlier "yes": the officer has to say yes again.
-            unmet.append(
-                Detail(
-                    "gate.readiness",
-                    f"On {_day(latest.recorded_at, policy)} you said you do not feel ready yet. "
-                    "That is fine; say so when you feel able to view more.",
-                )
-            )
-        elif not conversation_ok or readiness[-1] < readiness_after:
-            unmet.append(
-                Detail(
-                    "gate.readiness",
-                    "Say whether you feel able to view more after talking it through with your "
-                    "supervisor or mentor.",
-                )
-            )
-        elif now - latest.recorded_at > timedelta(days=gate.readiness_max_age_days):
-            unmet.append(
-                Detail(
-                    "gate.readiness",
-                    f"You said you felt ready on {_day(latest.recorded_at, policy)}, more than "
-                    f"{_plural(gate.readiness_max_age_days, 'day')} ago; say again whether you "
-                    "feel able to view more.",
-                )
-            )
-        else:
-            ready_at = readiness[-1]
-
-    if ready_at is None:
-        unmet.append(
-            Detail(
-                "gate.sign_off",
-                "Your supervisor or the welfare lead signs off after you say you feel ready.",
-            )
-        )
-    elif not any(k > ready_at for k in positions("signed_off")):
-        unmet.append(
-            Detail(
-                "gate.sign_off",
-                "Ask your supervisor or the welfare lead to sign off: you have said you feel "
-                "ready.",
-            )
-        )
-
-    if context.open_flags > 0:
-        unmet.append(
-            Detail(
-                "gate.open_flags",
-                "An open welfare matter must first be closed with a conversation.",
-            )
-        )
-    if context.welfare_hold:
-        unmet.append(
-            Detail(
-                "gate.welfare_hold",
-                "The welfare lead is following something up; they will tell you when it is done.",
-            )
-        )
-
-    if target.code in gate.psych_assessment_before:
-        max_age = timedelta(days=gate.psych_assessment_max_age_days)
-        attended = [a for a in context.psych_assessments if a <= now]
-        if not any(now - a <= max_age for a in attended):
-            last = (
-                f" Your last one was on {_day(max(attended), policy)}."
-                if attended
-                else " You have not attended one yet."
-            )
-            unmet.append(
-                Detail(
-                    "gate.psych_assessment",
-                    f"Attend a psychological assessment before moving to “{target.label}”: it "
-                    f"must be within the last {_plural(gate.psych_assessment_max_age_days, 'day')}."
-                    + last,
-                )
-            )
-    return unmet
+    return unmet_requirements(rp.since, rp.stage_index, policy, now, context)
 
 
 # --------------------------------------------------------------------------- public API

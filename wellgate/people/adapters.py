@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
-from wellgate.people import services
+from wellgate.people import accounts
 from wellgate.people.middleware import SESSION_ADMIN_RESET
 
 FAILURES_KEY = "wellgate:login-failures:"
@@ -100,10 +100,10 @@ class AccountAdapter(DefaultAccountAdapter):
             super().send_password_reset_mail(user, email, context)
 
     def set_password(self, user: AbstractBaseUser, password: str) -> None:
-        services.password_replace(person=user, password=password)  # type: ignore[arg-type]
+        accounts.password_replace(person=user, password=password)  # type: ignore[arg-type]
 
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
-        reason = services.sign_in_record(person=user)  # type: ignore[arg-type]
+        reason = accounts.sign_in_record(person=user)  # type: ignore[arg-type]
         super().login(request, user)
         if reason:
             request.session[SESSION_ADMIN_RESET] = reason

@@ -6,7 +6,7 @@ from django.apps import AppConfig
 
 
 def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from wellgate.people.services import password_reset_record
+    from wellgate.people.accounts import password_reset_record
 
     password_reset_record(person=user)
 

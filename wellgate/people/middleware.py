@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from wellgate.people.queries import viewer_for
 
 SESSION_ROLE = "wellgate_role"
-# Why this session is marked (see ``services.sign_in_record``); absent when it is not.
+# Why this session is marked (see ``accounts.sign_in_record``); absent when it is not.
 SESSION_ADMIN_RESET = "wellgate_admin_reset"
 
 
