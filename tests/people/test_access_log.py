@@ -117,3 +117,23 @@ def test_pages_showing_a_reports_pathway_or_support_are_logged(
     login(client, world.supervisor, Role.SUPERVISOR)
     assert client.get(url.format(id=world.officer.pk)).status_code == 200
     assert AccessLogEntry.objects.filter(subject=world.officer, viewer=world.supervisor).exists()
+
+
+def test_a_write_that_redirects_is_not_logged_again_only_the_page_it_leads_to(
+    world: World, client: Client
+):
+    from wellgate import clock
+    from wellgate.pathway.services import ensure_joined
+
+    ensure_joined(officer=world.officer, joined_at=clock.now())
+    login(client, world.supervisor, Role.SUPERVISOR)
+    response = client.post(
+        f"/people/{world.officer.pk}/pathway/record/",
+        {"type": "briefing_given", "occurred_at": "", "note": ""},
+    )
+    assert response.status_code == 302
+    assert not AccessLogEntry.objects.filter(subject=world.officer).exists()
+    client.get(response["Location"])
+    assert (
+        AccessLogEntry.objects.filter(subject=world.officer, viewer=world.supervisor).count() == 1
+    )

@@ -65,10 +65,17 @@ def access(
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if subject is not None:
                 person = person_or_404(viewer, action, int(kwargs.pop(subject)))
-                # A refused form re-shows the record's state: log writes as well as reads.
-                if action in WELFARE_READS:
+                if action not in WELFARE_READS:
+                    return view(request, person, *args, **kwargs)
+                if request.method in ("GET", "HEAD"):
                     access_log_record(viewer=viewer, subject=person, what=log or action)
-                return view(request, person, *args, **kwargs)
+                    return view(request, person, *args, **kwargs)
+                response = view(request, person, *args, **kwargs)
+                # A refused form re-shows the record's state, so it is a read; a write that
+                # redirects shows nothing (the page it leads to logs its own read).
+                if not 300 <= response.status_code < 400:
+                    access_log_record(viewer=viewer, subject=person, what=log or action)
+                return response
             if not can(viewer, action, viewer.person.force):
                 raise PermissionDenied("Your role does not give access to this page.")
             if (
