@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -102,16 +103,18 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
+T = TypeVar("T")
+
+
 def _proposal(viewer: Viewer, proposal_id: int) -> PolicyProposal:
     return get_object_or_404(PolicyProposal, pk=proposal_id, force_id=viewer.force_id)
 
 
-@require_POST
-@access("policy.approve")
-def policy_proposal_approve(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def _decide(request: HttpRequest, proposal_id: int, decide: Callable[..., T]) -> T | None:
+    """Run ``decide`` on the proposal with the decider's note; a refusal becomes messages."""
     viewer = viewer_of(request)
     try:
-        version = policy_approve(
+        return decide(
             by=viewer,
             proposal=_proposal(viewer, proposal_id),
             note=request.POST.get("note", ""),
@@ -119,7 +122,14 @@ def policy_proposal_approve(request: HttpRequest, proposal_id: int) -> HttpRespo
     except Refused as exc:
         for detail in exc.details:
             messages.error(request, detail.message)
-    else:
+        return None
+
+
+@require_POST
+@access("policy.approve")
+def policy_proposal_approve(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    version = _decide(request, proposal_id, policy_approve)
+    if version is not None:
         messages.success(request, f"Approved: policy version {version.number} is now in force.")
     return redirect("policy")
 
@@ -127,16 +137,6 @@ def policy_proposal_approve(request: HttpRequest, proposal_id: int) -> HttpRespo
 @require_POST
 @access("policy.approve")
 def policy_proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    viewer = viewer_of(request)
-    try:
-        policy_reject(
-            by=viewer,
-            proposal=_proposal(viewer, proposal_id),
-            note=request.POST.get("note", ""),
-        )
-    except Refused as exc:
-        for detail in exc.details:
-            messages.error(request, detail.message)
-    else:
+    if _decide(request, proposal_id, policy_reject) is not None:
         messages.success(request, "The proposed change is rejected; the policy stays as it is.")
     return redirect("policy")
